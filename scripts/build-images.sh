@@ -63,7 +63,6 @@ build_image() {
     echo "image $tag is current"
   else
     root=$(mktemp -d "/var/tmp/agentc2-rootfs-$release.XXXXXX")
-    trap 'rm -rf "$root"' RETURN
     echo "building $tag (debootstrap $release)"
     debootstrap --variant=minbase --include="$packages" "$release" "$root" "$(mirror_url)" >"$root.log" 2>&1 ||
       { tail -20 "$root.log"; return 1; }
@@ -73,6 +72,7 @@ build_image() {
       --change 'ENV container=docker' \
       --change 'CMD ["/lib/systemd/systemd"]' \
       - "$tag" >/dev/null
+    rm -rf "$root"
   fi
   docker tag "$tag" "$repo:$release"
 }
