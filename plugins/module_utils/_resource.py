@@ -1,0 +1,58 @@
+# Copyright: (c) 2026, AgentC2 platform team
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Pure helpers shared by the DigitalOcean resource modules.
+
+No HTTP here: the modules talk to the API through the one client in _api.py. These functions
+compare desired and current state, so they are unit-tested without a server.
+"""
+
+from __future__ import annotations
+
+import json
+
+
+class AmbiguousResource(Exception):
+    """More than one resource answers to a name that the modules treat as unique."""
+
+
+def canonical(value):
+    """Return value with every list sorted, so that order never causes a change."""
+    if isinstance(value, dict):
+        return {key: canonical(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        items = [canonical(item) for item in value]
+        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
+    return value
+
+
+def differing_keys(before, after):
+    """Keys of after whose canonical value differs from before's."""
+    return sorted(key for key in after if canonical(before.get(key)) != canonical(after[key]))
+
+
+def find_unique(items, key, value, kind):
+    """The one item whose key equals value, None when there is none.
+
+    DigitalOcean allows duplicate names; acting on one of several silently would be a guess,
+    so several matches raise AmbiguousResource naming their ids.
+    """
+    matches = [item for item in items if item.get(key) == value]
+    if len(matches) > 1:
+        ids = ", ".join(str(item.get("id") or item.get("uuid")) for item in matches)
+        raise AmbiguousResource(
+            "%d %s resources are named %r (ids %s); names must be unique for this module"
+            % (len(matches), kind, value, ids)
+        )
+    return matches[0] if matches else None
+
+
+def range_error(label, value, low, high):
+    """A message when value lies outside [low, high], else None."""
+    if value is None or low <= value <= high:
+        return None
+    return "%s must be between %d and %d, got %s" % (label, low, high, value)
+
+
+def without_none(mapping):
+    """The mapping without keys whose value is None (options the user left unset)."""
+    return {key: value for key, value in mapping.items() if value is not None}
