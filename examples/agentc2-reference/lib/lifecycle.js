@@ -52,6 +52,8 @@ class Lifecycle {
       process.exit(1);
     }, this.shutdownTimeoutMs);
     deadline.unref();
+    // Node >= 19 also drops keep-alive once the server is closing; said explicitly because the
+    // contract (clients move to another worker or droplet) depends on it.
     for (const res of this.inFlight) {
       if (!res.headersSent) res.setHeader('Connection', 'close');
     }
