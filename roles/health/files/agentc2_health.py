@@ -6,6 +6,7 @@
   agentc2-health drain      make /api/health answer 503 (run as root by the deploy)
   agentc2-health undrain    let /api/health answer 200 again when the droplet can serve
   agentc2-health status     print the service's JSON answer
+  agentc2-health check-config --config FILE   validate a configuration file
 
 Probes run in a background thread and are cached, so a request only reads the cache and the drain
 flag: the load balancer's checks cost microseconds and never wait for PM2 or the network.
@@ -88,7 +89,29 @@ def load_config(path):
     if unknown:
         raise ConfigError(f"{path}: unknown keys {', '.join(unknown)}")
     config.update(overrides)
+    validate_config(config, path)
     return config
+
+
+def validate_config(config, path):
+    """Refuse values the service could only fail on later, with the key in the message."""
+    problems = []
+    for key in ("port",):
+        if not isinstance(config[key], int) or not 0 < config[key] < 65536:
+            problems.append(f"{key} must be a port number")
+    for key in ("probe_interval", "probe_timeout", "pm2_timeout", "stale_after"):
+        if not isinstance(config[key], (int, float)) or isinstance(config[key], bool) or config[key] <= 0:
+            problems.append(f"{key} must be a positive number")
+    minimums = config["min_instances"]
+    if not isinstance(minimums, dict) or not all(
+            isinstance(count, int) and not isinstance(count, bool) and count >= 0
+            for count in minimums.values()):
+        problems.append("min_instances must map app names to counts >= 0")
+    urls = [config["agent_url"]] + list(config["frontend_urls"] or [])
+    if not config["frontend_urls"] or not all(str(url).startswith("http://") for url in urls):
+        problems.append("agent_url and frontend_urls (at least one) must be http:// URLs")
+    if problems:
+        raise ConfigError(f"{path}: {'; '.join(problems)}")
 
 
 def redact(text):
@@ -466,7 +489,13 @@ def status(config):
     return {200: 0, 503: 1}.get(response.status, 2)
 
 
-COMMANDS = {"drain": drain, "undrain": undrain, "status": status}
+def check_config(config):
+    """Used by Ansible's `validate:` before a new configuration file replaces the live one."""
+    print(f"configuration valid: {config['bind']}:{config['port']}")
+    return 0
+
+
+COMMANDS = {"drain": drain, "undrain": undrain, "status": status, "check-config": check_config}
 
 
 def main(argv=None):

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -183,8 +184,9 @@ def test_no_probe_yet_answers_503(health):
 
 
 def test_stale_results_answer_503(health):
-    state = health(stale_after=0.0)
+    state = health(stale_after=0.001)
     state.probe_once()
+    time.sleep(0.01)
     code, body = state.report()
     assert code == 503
     assert body["failing"][-1].startswith("probes: results are")

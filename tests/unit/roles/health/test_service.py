@@ -123,3 +123,22 @@ def test_drain_without_permission_exits_2(droplet, tmp_path):
     result = run_command(droplet, "drain")
     assert result.returncode == 2
     assert result.stdout == ""
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"port": "3002"}, "port must be a port number"),
+    ({"probe_interval": 0}, "probe_interval must be a positive number"),
+    ({"min_instances": {"agent": -1}}, "min_instances must map app names to counts >= 0"),
+    ({"frontend_urls": []}, "agent_url and frontend_urls (at least one) must be http:// URLs"),
+    ({"agent_url": "https://127.0.0.1:3001/api/health"}, "must be http:// URLs"),
+])
+def test_check_config_refuses_bad_values(droplet, changes, message):
+    droplet.write_config(**changes)
+    result = run_command(droplet, "check-config")
+    assert result.returncode == 2
+    assert message in result.stderr
+
+
+def test_check_config_accepts_the_droplet_configuration(droplet):
+    result = run_command(droplet, "check-config")
+    assert (result.returncode, result.stdout) == (0, f"configuration valid: 127.0.0.1:{droplet.config['port']}\n")
