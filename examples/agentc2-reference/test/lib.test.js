@@ -3,7 +3,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { test } = require('node:test');
+const { after, test } = require('node:test');
 const { retry, backoffDelay } = require('../lib/retry');
 const { CircuitBreaker } = require('../lib/circuit-breaker');
 const { Dependency } = require('../lib/dependency');
@@ -141,8 +141,11 @@ test('configuration defaults and validation', () => {
   assert.throws(() => loadConfig({ NOTES_LIMIT: '0' }, 3001), /NOTES_LIMIT/);
 });
 
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'agentc2-identity-'));
+after(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
 function releaseDir(releaseContent) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agentc2-identity-'));
+  const dir = fs.mkdtempSync(path.join(scratch, 'release-'));
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ version: '9.8.7' }));
   if (releaseContent !== undefined) fs.writeFileSync(path.join(dir, 'RELEASE'), releaseContent);
   return dir;
