@@ -1,0 +1,401 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, AgentC2 platform team
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: droplets
+short_description: DigitalOcean droplets as inventory, fast, for the command line and AWX
+version_added: 0.1.0
+author:
+  - AgentC2 platform team
+description:
+  - Reads droplets from the DigitalOcean API v2 and makes every droplet a host.
+  - Reads page 1 with 200 droplets, then the other pages concurrently; retries on 429, 5xx, timeouts
+    and connection errors with jittered backoff; never sends more than 250 requests in a minute.
+  - Droplet names are not unique in DigitalOcean. Every droplet becomes a host; a repeated name is made
+    unique deterministically (the droplet with the lowest id keeps the name, the others get
+    C(<name>-<id>)) with a warning. No droplet is dropped silently.
+  - Sets C(ansible_host) from O(connect_with), groups hosts by tag and by region, and sets the chosen
+    O(attributes) as host variables prefixed with O(hostvars_prefix). Values from the API are unsafe,
+    they are never evaluated as templates.
+  - The cache holds the raw API result, so O(cache_timeout), C(--flush-cache) and any cache plugin work.
+  - Uses a configuration file whose name ends in C(droplets.yml), C(digitalocean.yml) or C(do.yml)
+    (or C(.yaml)).
+extends_documentation_fragment:
+  - agentc2.platform.api.plugin
+  - ansible.builtin.constructed
+  - ansible.builtin.inventory_cache
+options:
+  plugin:
+    description: The name of this plugin; makes the file an inventory source for it.
+    type: str
+    required: true
+    choices: [agentc2.platform.droplets]
+  tag_name:
+    description:
+      - Only droplets with this tag, filtered by the API (fewer pages to read).
+    type: str
+  statuses:
+    description:
+      - Only droplets in one of these statuses. Empty means every status.
+    type: list
+    elements: str
+    default: []
+  regions:
+    description:
+      - Only droplets in one of these regions (slugs, for example V(nyc3)). Empty means every region.
+    type: list
+    elements: str
+    default: []
+  vpc_uuid:
+    description:
+      - Only droplets in this VPC.
+    type: str
+  filters:
+    description:
+      - Jinja2 conditionals, evaluated against each droplet's host variables (O(attributes),
+        addresses and C(ansible_host)); a droplet becomes a host only when all are true.
+      - Evaluated on the controller for each droplet, so prefer O(tag_name), O(statuses), O(regions)
+        and O(vpc_uuid) when they can express the filter.
+    type: list
+    elements: str
+    default: []
+  connect_with:
+    description:
+      - The address written to C(ansible_host).
+      - When a droplet has no such address, the next one is used in this order
+        (unless O(connect_fallback) is false)
+        V(public_ipv4) -> private_ipv4 -> public_ipv6;
+        V(private_ipv4) -> public_ipv4 -> public_ipv6;
+        V(public_ipv6) -> public_ipv4 -> private_ipv4.
+        V(name) uses the droplet's name and needs no address.
+      - A droplet with no usable address is left out, with a warning.
+    type: str
+    default: public_ipv4
+    choices: [public_ipv4, private_ipv4, public_ipv6, name]
+  connect_fallback:
+    description:
+      - Whether a droplet without the O(connect_with) address falls back to another address (true) or
+        is left out with a warning (false).
+    type: bool
+    default: true
+  hostnames:
+    description:
+      - How hosts are named, as an ordered list of preferences; the first that gives a non-empty value
+        for a droplet wins.
+      - V(name), V(id), V(name-id) (C(<name>-<id>), unique by construction), V(public_ipv4),
+        V(private_ipv4), or a Jinja2 expression evaluated against the droplet's host variables,
+        for example V(do_name ~ '.' ~ do_region.slug).
+    type: list
+    elements: str
+    default: [name]
+  hostvars_prefix:
+    description:
+      - Prefix of the host variables made from droplet attributes and addresses
+        (C(do_public_ipv4), C(do_private_ipv4), C(do_public_ipv6) are always set).
+    type: str
+    default: do_
+  attributes:
+    description:
+      - The droplet attributes that become host variables (the API's field names).
+    type: list
+    elements: str
+    default: [id, name, status, region, size_slug, memory, vcpus, disk, image, tags, networks, vpc_uuid, created_at]
+  tag_groups:
+    description:
+      - Put each host in a group per tag, named O(tag_group_prefix), O(tag_group_separator), the tag.
+      - Characters other than letters, digits and underscores become underscores
+        (V(env:prod) gives C(tag_env_prod)).
+    type: bool
+    default: true
+  tag_group_prefix:
+    description: Prefix of the tag groups.
+    type: str
+    default: tag
+  tag_group_separator:
+    description: Between the prefix and the tag.
+    type: str
+    default: _
+  region_groups:
+    description:
+      - Put each host in a group per region, named O(region_group_prefix), O(tag_group_separator), the
+        region slug (C(region_nyc3)).
+    type: bool
+    default: true
+  region_group_prefix:
+    description: Prefix of the region groups.
+    type: str
+    default: region
+"""
+
+EXAMPLES = r"""
+# digitalocean.yml: every droplet tagged agentc2; token from DIGITALOCEAN_TOKEN (AWX credential)
+plugin: agentc2.platform.droplets
+tag_name: agentc2
+statuses: [active]
+
+# Connect over the VPC, a vaulted token, droplets named <name>.<region>, cached for ten minutes
+plugin: agentc2.platform.droplets
+api_token: "{{ vault_digitalocean_token }}"
+connect_with: private_ipv4
+hostnames:
+  - do_name ~ '.' ~ do_region.slug
+cache: true
+cache_plugin: ansible.builtin.jsonfile
+cache_connection: ~/.cache/agentc2-inventory
+cache_timeout: 600
+
+# Only big droplets in two regions, with a group per size and a composed variable
+plugin: agentc2.platform.droplets
+regions: [fra1, ams3]
+filters:
+  - do_memory >= 4096
+keyed_groups:
+  - key: do_size_slug
+    prefix: size
+compose:
+  ansible_user: "'root'"
+"""
+
+import re
+import time
+
+from ansible.errors import AnsibleError, AnsibleParserError
+from ansible.module_utils.common.text.converters import to_native
+from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+from ansible.utils.unsafe_proxy import wrap_var
+
+from ansible_collections.agentc2.platform.plugins.module_utils._api import DigitalOceanClient, DigitalOceanError
+
+try:
+    # ansible-core 2.19 and later trust no value by default: API values are already never templated,
+    # and wrap_var would only copy them. Older cores need the explicit unsafe marking.
+    from ansible.template import trust_as_template  # noqa: F401  pylint: disable=unused-import
+    _VALUES_UNTRUSTED_BY_DEFAULT = True
+except ImportError:
+    _VALUES_UNTRUSTED_BY_DEFAULT = False
+
+CONFIG_SUFFIXES = tuple(base + ext for base in ('droplets', 'digitalocean', 'do') for ext in ('.yml', '.yaml'))
+ADDRESS_FALLBACKS = {
+    'public_ipv4': ('public_ipv4', 'private_ipv4', 'public_ipv6'),
+    'private_ipv4': ('private_ipv4', 'public_ipv4', 'public_ipv6'),
+    'public_ipv6': ('public_ipv6', 'public_ipv4', 'private_ipv4'),
+    'name': ('name',),
+}
+HOSTNAME_KEYWORDS = ('name', 'id', 'name-id', 'public_ipv4', 'private_ipv4')
+UNSAFE_GROUP_CHARS = re.compile(r'[^A-Za-z0-9_]')
+WARNING_EXAMPLES = 10
+
+
+class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
+    NAME = 'agentc2.platform.droplets'
+
+    def verify_file(self, path):
+        return super(InventoryModule, self).verify_file(path) and path.endswith(CONFIG_SUFFIXES)
+
+    def parse(self, inventory, loader, path, cache=True):
+        super(InventoryModule, self).parse(inventory, loader, path, cache)
+        self._read_config_data(path)
+        started = time.monotonic()
+        droplets = self._droplets(path, cache)
+        fetched = time.monotonic()
+        self._populate(droplets)
+        self.display.vv('%s: %d droplets read in %.2f s, hosts built in %.2f s'
+                        % (self.NAME, len(droplets), fetched - started, time.monotonic() - fetched))
+
+    # -- reading -------------------------------------------------------------------------
+
+    def _droplets(self, path, cache):
+        """The raw API result, from the cache when allowed and present, else from the API."""
+        use_cache = self.get_option('cache')
+        cache_key = self.get_cache_key(path)
+        if use_cache and cache:
+            try:
+                return self._cache[cache_key]
+            except KeyError:
+                pass
+        droplets = self._fetch()
+        if use_cache:
+            self._cache[cache_key] = droplets
+        return droplets
+
+    def _fetch(self):
+        client = DigitalOceanClient(
+            self._token(),
+            base_url=self.get_option('api_base_url'),
+            timeout=self.get_option('timeout'),
+            validate_certs=self.get_option('validate_certs'),
+            max_retries=self.get_option('max_retries'),
+            concurrency=self.get_option('concurrency'),
+        )
+        params = {'tag_name': self.get_option('tag_name')} if self.get_option('tag_name') else {}
+        try:
+            droplets = client.list_all('/droplets', 'droplets', params)
+        except DigitalOceanError as error:
+            raise AnsibleParserError('DigitalOcean API: %s' % to_native(error))
+        self.display.vvv('%s: %d API requests, %d retries' % (self.NAME, client.stats['requests'],
+                                                               client.stats['retries']))
+        return droplets
+
+    def _token(self):
+        token = self.get_option('api_token')
+        if token and self.templar.is_template(token):
+            token = self.templar.template(token)
+        if not token:
+            raise AnsibleParserError('No DigitalOcean API token: set api_token or one of the environment '
+                                     'variables DIGITALOCEAN_TOKEN, DIGITALOCEAN_ACCESS_TOKEN, DO_API_TOKEN, '
+                                     'DO_API_KEY, DO_OAUTH_TOKEN.')
+        return to_native(token)
+
+    # -- building the inventory ----------------------------------------------------------
+
+    def _populate(self, droplets):
+        selected = [droplet for droplet in droplets if self._selected(droplet)]
+        names = self._hostnames(selected)
+        unreachable = []
+        for droplet in sorted(selected, key=lambda d: d['id']):
+            hostvars = self._hostvars(droplet)
+            if hostvars is None:
+                unreachable.append(droplet)
+                continue
+            if not self._passes_filters(hostvars, names[droplet['id']]):
+                continue
+            self._add_host(names[droplet['id']], droplet, hostvars)
+        if unreachable:
+            self.display.warning('%d droplet(s) left out: no address for connect_with=%s%s: %s' % (
+                len(unreachable), self.get_option('connect_with'),
+                '' if self.get_option('connect_fallback') else ' (connect_fallback is off)',
+                _examples('%s (id %s)' % (d.get('name'), d['id']) for d in unreachable)))
+
+    def _selected(self, droplet):
+        """The server-independent filters: statuses, regions, VPC."""
+        statuses, regions, vpc = self.get_option('statuses'), self.get_option('regions'), self.get_option('vpc_uuid')
+        return ((not statuses or droplet.get('status') in statuses)
+                and (not regions or (droplet.get('region') or {}).get('slug') in regions)
+                and (not vpc or droplet.get('vpc_uuid') == vpc))
+
+    def _hostnames(self, droplets):
+        """droplet id -> host name, unique: the lowest id keeps a repeated name, the others get -<id>."""
+        names, taken, renamed = {}, set(), []
+        for droplet in sorted(droplets, key=lambda d: d['id']):
+            name = self._preferred_name(droplet)
+            if name in taken:
+                unique = '%s-%s' % (name, droplet['id'])
+                renamed.append('%s -> %s' % (name, unique))
+                name = unique
+            taken.add(name)
+            names[droplet['id']] = name
+        if renamed:
+            self.display.warning('%d droplet(s) share a host name with another droplet and were renamed: %s'
+                                 % (len(renamed), _examples(renamed)))
+        return names
+
+    def _preferred_name(self, droplet):
+        for preference in self.get_option('hostnames'):
+            name = self._name_from(preference, droplet)
+            if name:
+                return to_native(name)
+        return '%s-%s' % (droplet.get('name') or 'droplet', droplet['id'])
+
+    def _name_from(self, preference, droplet):
+        if preference == 'name':
+            return droplet.get('name')
+        if preference == 'id':
+            return str(droplet['id'])
+        if preference == 'name-id':
+            return '%s-%s' % (droplet.get('name'), droplet['id'])
+        if preference in ('public_ipv4', 'private_ipv4'):
+            return _addresses(droplet).get(preference)
+        try:
+            return self._compose(preference, self._attribute_vars(droplet))
+        except Exception as error:  # pylint: disable=broad-except
+            if self.get_option('strict'):
+                raise AnsibleError('Could not evaluate hostnames entry %r for droplet %s: %s'
+                                   % (preference, droplet['id'], to_native(error)))
+            return None
+
+    def _hostvars(self, droplet):
+        """The droplet's host variables with ansible_host, or None when it has no usable address."""
+        hostvars = self._attribute_vars(droplet)
+        addresses = _addresses(droplet)
+        prefix = self.get_option('hostvars_prefix')
+        for kind in ('public_ipv4', 'private_ipv4', 'public_ipv6'):
+            hostvars[prefix + kind] = addresses.get(kind)
+        order = ADDRESS_FALLBACKS[self.get_option('connect_with')]
+        if not self.get_option('connect_fallback'):
+            order = order[:1]
+        address = next((addresses.get(kind) for kind in order if addresses.get(kind)), None)
+        if not address:
+            return None
+        hostvars['ansible_host'] = address
+        return hostvars
+
+    def _attribute_vars(self, droplet):
+        prefix = self.get_option('hostvars_prefix')
+        hostvars = {prefix + name: droplet.get(name) for name in self.get_option('attributes')}
+        return hostvars if _VALUES_UNTRUSTED_BY_DEFAULT else wrap_var(hostvars)
+
+    def _passes_filters(self, hostvars, name):
+        for condition in self.get_option('filters'):
+            try:
+                if not self._compose(condition, hostvars):
+                    return False
+            except Exception as error:  # pylint: disable=broad-except
+                if self.get_option('strict'):
+                    raise AnsibleError('Could not evaluate filter %r for host %s: %s'
+                                       % (condition, name, to_native(error)))
+                return False
+        return True
+
+    def _add_host(self, name, droplet, hostvars):
+        inventory = self.inventory
+        inventory.add_host(name)
+        for variable, value in hostvars.items():
+            inventory.set_variable(name, variable, value)
+        for group in self._builtin_groups(droplet):
+            inventory.add_child(inventory.add_group(group), name)
+        self._construct(name, hostvars)
+
+    def _builtin_groups(self, droplet):
+        separator = self.get_option('tag_group_separator')
+        if self.get_option('tag_groups'):
+            for tag in droplet.get('tags') or ():
+                yield _group_name(self.get_option('tag_group_prefix'), separator, tag)
+        region = (droplet.get('region') or {}).get('slug')
+        if self.get_option('region_groups') and region:
+            yield _group_name(self.get_option('region_group_prefix'), separator, region)
+
+    def _construct(self, name, hostvars):
+        """compose, groups and keyed_groups, only when configured: templating costs per host."""
+        strict = self.get_option('strict')
+        if self.get_option('compose'):
+            self._set_composite_vars(self.get_option('compose'), hostvars, name, strict=strict)
+        if self.get_option('groups'):
+            self._add_host_to_composed_groups(self.get_option('groups'), hostvars, name, strict=strict)
+        if self.get_option('keyed_groups'):
+            self._add_host_to_keyed_groups(self.get_option('keyed_groups'), hostvars, name, strict=strict)
+
+
+def _addresses(droplet):
+    """The droplet's first public and private IPv4 and first public IPv6, where it has them."""
+    networks = droplet.get('networks') or {}
+    found = {}
+    for entry in networks.get('v4') or ():
+        found.setdefault('%s_ipv4' % entry.get('type'), entry.get('ip_address'))
+    for entry in networks.get('v6') or ():
+        if entry.get('type') == 'public':
+            found.setdefault('public_ipv6', entry.get('ip_address'))
+    found['name'] = droplet.get('name')
+    return found
+
+
+def _group_name(prefix, separator, value):
+    return UNSAFE_GROUP_CHARS.sub('_', '%s%s%s' % (prefix, separator, value) if prefix else str(value))
+
+
+def _examples(items):
+    items = list(items)
+    shown = ', '.join(items[:WARNING_EXAMPLES])
+    return shown + (' and %d more' % (len(items) - WARNING_EXAMPLES) if len(items) > WARNING_EXAMPLES else '')
