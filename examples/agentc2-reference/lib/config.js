@@ -26,6 +26,8 @@ function loadConfig(env, defaultPort) {
     circuitResetMs: integerFromEnv(env, 'CIRCUIT_RESET_MS', 5000, { min: 10 }),
     startupDependencyWaitMs: integerFromEnv(env, 'STARTUP_DEPENDENCY_WAIT_MS', 2000),
     shutdownTimeoutMs: integerFromEnv(env, 'SHUTDOWN_TIMEOUT_MS', 8000, { min: 100 }),
+    shutdownIdleGraceMs: integerFromEnv(env, 'SHUTDOWN_IDLE_GRACE_MS', 1000),
+    keepAliveTimeoutMs: integerFromEnv(env, 'KEEP_ALIVE_TIMEOUT_MS', 125000, { min: 1000 }),
   };
 }
 

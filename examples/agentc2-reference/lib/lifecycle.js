@@ -2,11 +2,14 @@
 // The PM2 side of the app contract: say `ready` once listening (wait_ready), and on SIGINT (PM2's
 // kill signal) or SIGTERM stop accepting, let in-flight requests finish, close keep-alive
 // connections, release the pools and exit 0 before PM2's kill_timeout.
+const net = require('node:net');
 const log = require('./log');
 
 class Lifecycle {
-  constructor({ shutdownTimeoutMs }) {
+  constructor({ shutdownTimeoutMs, shutdownIdleGraceMs, keepAliveTimeoutMs }) {
     this.shutdownTimeoutMs = shutdownTimeoutMs;
+    this.shutdownIdleGraceMs = shutdownIdleGraceMs;
+    this.keepAliveTimeoutMs = keepAliveTimeoutMs;
     this.shuttingDown = false;
     this.inFlight = new Set();
   }
@@ -20,6 +23,9 @@ class Lifecycle {
   }
 
   async listen(server, { port, host }) {
+    // Longer than the reverse proxy's idle timeout (Caddy: 2 min), so that the proxy, not the app,
+    // closes idle upstream connections: a close from this side can cross a request in flight.
+    server.keepAliveTimeout = this.keepAliveTimeoutMs;
     await new Promise((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => {
@@ -52,17 +58,19 @@ class Lifecycle {
       process.exit(1);
     }, this.shutdownTimeoutMs);
     deadline.unref();
-    // Node >= 19 also drops keep-alive once the server is closing; said explicitly because the
-    // contract (clients move to another worker or droplet) depends on it.
     for (const res of this.inFlight) {
       if (!res.headersSent) res.setHeader('Connection', 'close');
     }
-    server.close(async () => {
+    // Stop accepting, but not with server.close(), which also closes idle keep-alive connections at
+    // once: a client sending on one at that moment gets ECONNRESET and its request is lost. Every
+    // response from now on says Connection: close instead; connections still idle after the grace
+    // period (idle since before the shutdown) are closed then.
+    net.Server.prototype.close.call(server, async () => {
       await closeResources();
       log.info('shutdown complete');
       process.exit(0);
     });
-    server.closeIdleConnections();
+    setTimeout(() => server.closeIdleConnections(), this.shutdownIdleGraceMs).unref();
   }
 }
 

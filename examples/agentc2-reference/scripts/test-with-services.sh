@@ -25,7 +25,7 @@ as_pg_user() {
 }
 cleanup() {
   as_pg_user "$PG_BINDIR/pg_ctl" -D "$WORK/pg" -m immediate stop >/dev/null 2>&1 || true
-  [[ -f "$WORK/redis.pid" ]] && kill "$(cat "$WORK/redis.pid")" 2>/dev/null || true
+  if [[ -f "$WORK/redis.pid" ]]; then kill "$(cat "$WORK/redis.pid")" 2>/dev/null || true; fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -41,9 +41,10 @@ start_postgres() {
   local port=$1 password=$2
   printf '%s\n' "$password" > "$WORK/pgpass"
   mkdir -p "$WORK/pg" "$WORK/socket"
-  [[ $(id -u) -eq 0 ]] && chown -R "$PG_USER" "$WORK/pg" "$WORK/socket" "$WORK/pgpass"
-  chmod 700 "$WORK"
-  [[ $(id -u) -eq 0 ]] && chmod 711 "$WORK"
+  if [[ $(id -u) -eq 0 ]]; then
+    chown -R "$PG_USER" "$WORK/pg" "$WORK/socket" "$WORK/pgpass"
+    chmod 711 "$WORK"  # the PostgreSQL user only needs to reach its own folders
+  fi
   as_pg_user "$PG_BINDIR/initdb" -D "$WORK/pg" -U agentc2 --pwfile="$WORK/pgpass" \
     --auth=scram-sha-256 --encoding=UTF8 --no-sync >"$WORK/initdb.log" 2>&1 \
     || { cat "$WORK/initdb.log" >&2; die "initdb failed"; }

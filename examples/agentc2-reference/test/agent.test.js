@@ -105,21 +105,37 @@ test('bad requests get 400, 404 and 405 with JSON errors', { timeout: 30000 }, a
   }
 });
 
-async function shutdownWithSlowRequest(t, signal) {
-  const agent = await startServer(AGENT);
-  t.after(() => stopServer(agent));
-  const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  t.after(() => keepAlive.destroy());
-  const first = await request(agent.port, { path: '/api/info', agent: keepAlive });
-  const idleSocketClosed = new Promise((resolve) => first.socket.once('close', resolve));
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-  const slow = request(agent.port, { path: '/api/sleep?ms=1500' });
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  agent.child.kill(signal);
-  await idleSocketClosed;
+async function keepAliveConnection(t, port) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  t.after(() => agent.destroy());
+  const first = await request(port, { path: '/api/info', agent });
+  const closed = new Promise((resolve) => first.socket.once('close', resolve));
+  return { agent, socket: first.socket, closed };
+}
+
+async function gracefulShutdown(t, signal) {
+  const server = await startServer(AGENT);
+  t.after(() => stopServer(server));
+  const reused = await keepAliveConnection(t, server.port);
+  const idle = await keepAliveConnection(t, server.port);
+
+  const slow = request(server.port, { path: '/api/sleep?ms=1500' });
+  await pause(300);
+  server.child.kill(signal);
+  await pause(100);
+
+  // A request on a kept-alive connection during shutdown is served, and the client told to go.
+  const late = await request(server.port, { path: '/api/info', agent: reused.agent });
+  assert.equal(late.status, 200);
+  assert.equal(late.socket, reused.socket, 'sent on the existing connection');
+  assert.equal(late.headers.connection, 'close');
+  await reused.closed;
+  await idle.closed; // closed by the server after the idle grace period
   // Refused, or reset when the connection was still in the closed listener's backlog.
   await assert.rejects(
-    request(agent.port, { path: '/api/info' }),
+    request(server.port, { path: '/api/info' }),
     (err) => ['ECONNREFUSED', 'ECONNRESET'].includes(err.code),
     'stopped accepting new connections',
   );
@@ -128,10 +144,10 @@ async function shutdownWithSlowRequest(t, signal) {
   assert.equal(slowRes.status, 200, 'the in-flight request completes');
   assert.equal(slowRes.json.slept_ms, 1500);
   assert.equal(slowRes.headers.connection, 'close');
-  assert.deepEqual(await agent.exited, { code: 0, signal: null });
-  assert.match(agent.output, /"msg":"shutdown complete"/);
+  assert.deepEqual(await server.exited, { code: 0, signal: null });
+  assert.match(server.output, /"msg":"shutdown complete"/);
 }
 
-test('SIGINT (PM2): in-flight request completes, keep-alive closed, exit 0', { timeout: 30000 }, (t) => shutdownWithSlowRequest(t, 'SIGINT'));
+test('SIGINT (PM2): in-flight request completes, keep-alive connections told to close, exit 0', { timeout: 30000 }, (t) => gracefulShutdown(t, 'SIGINT'));
 
-test('SIGTERM (systemd): same graceful shutdown', { timeout: 30000 }, (t) => shutdownWithSlowRequest(t, 'SIGTERM'));
+test('SIGTERM (systemd): same graceful shutdown', { timeout: 30000 }, (t) => gracefulShutdown(t, 'SIGTERM'));
