@@ -53,7 +53,10 @@ configure_rootfs() {
     ln -sf /dev/null "$root/etc/systemd/system/$unit"
   done
   : >"$root/etc/machine-id"
-  rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "$root"/var/cache/apt/archives/*.deb
+  # Package lists stay in the image, as on a fresh droplet: check mode on a new host can then
+  # tell what apt would install.
+  chroot "$root" apt-get -o APT::Sandbox::User=root update -qq
+  rm -rf "$root"/var/cache/apt/*.bin "$root"/var/cache/apt/archives/*.deb
 }
 
 build_image() {
@@ -75,6 +78,14 @@ build_image() {
     rm -rf "$root"
   fi
   docker tag "$tag" "$repo:$release"
+  remove_stale_builds "$release" "$tag"
+}
+
+# Builds of an older recipe only take disk space; one still used by a container stays.
+remove_stale_builds() {
+  local release=$1 current=$2 old
+  docker image ls --format '{{.Repository}}:{{.Tag}}' "$repo" | grep "^$repo:$release-" | grep -vx "$current" |
+    while read -r old; do docker rmi "$old" >/dev/null 2>&1 || true; done
 }
 
 command -v debootstrap >/dev/null || { echo "debootstrap is missing: apt-get install debootstrap" >&2; exit 1; }

@@ -16,10 +16,12 @@ step() {
   molecule "$1" -s "$scenario" >>"$log" 2>&1
 }
 
-# The last PLAY RECAP in the log must show changed=0 and failed=0 for every host.
+# The last PLAY RECAP in the log must show changed=0 and failed=0 for every host. Molecule
+# frames playbook output with colours and box-drawing characters: strip them first.
 assert_check_mode_unchanged() {
   local recap
-  recap=$(awk '/PLAY RECAP/ {buf=""; on=1; next} on && NF==0 {on=0} on {buf=buf $0 "\n"} END {printf "%s", buf}' "$log")
+  recap=$(sed -e 's/\x1b\[[0-9;]*m//g' -e 's/^[[:space:]]*│//' "$log" |
+    awk '/PLAY RECAP/ {buf=""; on=1; next} on && NF==0 {on=0} on {buf=buf $0 "\n"} END {printf "%s", buf}')
   if [ -z "$recap" ] || grep -Eq 'changed=[1-9]|failed=[1-9]|unreachable=[1-9]' <<<"$recap"; then
     echo "check mode on converged hosts reported changes or failures:" | tee -a "$log"
     echo "$recap" | tee -a "$log"
