@@ -19,8 +19,9 @@ class Fault:
     """kind: 'http' (an error status), 'malformed' (200 with broken JSON), 'drop' (close the
     connection without an answer), 'hang' (wait ``seconds`` before answering normally)."""
 
-    def __init__(self, kind='http', status=None, retry_after=None, headers=None, seconds=0.0):
+    def __init__(self, kind='http', status=None, retry_after=None, headers=None, seconds=0.0, message=None):
         self.kind = kind
+        self.message = message
         self.status = status
         self.retry_after = retry_after
         self.headers = headers or {}
@@ -28,8 +29,9 @@ class Fault:
 
 
 class _Script:
-    def __init__(self, fault, count, method, path):
+    def __init__(self, fault, count, method, path, after):
         self.fault = fault
+        self.after = after
         self.remaining = count
         self.method = method
         self.path = path
@@ -52,11 +54,13 @@ class Faults:
         self._lock = threading.Lock()
 
     def script(self, status=None, count=1, path=None, method=None, kind='http', retry_after=None,
-               headers=None, seconds=0.0):
-        """The next ``count`` requests matching method and path (a prefix of /v2-relative path) fail."""
-        fault = Fault(kind=kind, status=status, retry_after=retry_after, headers=headers, seconds=seconds)
+               headers=None, seconds=0.0, message=None, after=0):
+        """The next ``count`` requests matching method and path (a /v2-relative path or a prefix of
+        it), after ``after`` matching ones have passed, fail."""
+        fault = Fault(kind=kind, status=status, retry_after=retry_after, headers=headers, seconds=seconds,
+                      message=message)
         with self._lock:
-            self._scripts.append(_Script(fault, count, method, path))
+            self._scripts.append(_Script(fault, count, method, path, after))
 
     def clear(self):
         with self._lock:
@@ -68,6 +72,9 @@ class Faults:
         with self._lock:
             for scripted in self._scripts:
                 if scripted.remaining > 0 and scripted.matches(method, path):
+                    if scripted.after > 0:
+                        scripted.after -= 1
+                        continue
                     scripted.remaining -= 1
                     return scripted.fault
             draw = self._random.random()

@@ -84,6 +84,9 @@ class ApiDouble:
         if https:
             self._use_tls()
         self._thread = None
+        self._in_flight = 0
+        self.max_in_flight = 0
+        self._in_flight_lock = threading.Lock()
 
     # -- life cycle ------------------------------------------------------------------------
 
@@ -136,14 +139,28 @@ class ApiDouble:
         parts = urlsplit(handler.path)
         path = parts.path[len(API_PREFIX):] if parts.path.startswith(API_PREFIX + '/') else None
         self._hour.admit(now)
-        outcome = self._outcome(handler, now, path, parse_qs(parts.query))
+        self._enter()
+        try:
+            outcome = self._outcome(handler, now, path, parse_qs(parts.query))
+        finally:
+            self._leave()
         status = outcome[0] if outcome else 0
         self.log.record(now, handler.command, path if path is not None else parts.path, parts.query, status)
         if outcome is None:
             return None
         status, headers, payload = outcome
-        headers.update(self._ratelimit_headers(now))
+        for name, value in self._ratelimit_headers(now).items():
+            headers.setdefault(name, value)  # a fault or a handler may set its own
         return status, headers, payload
+
+    def _enter(self):
+        with self._in_flight_lock:
+            self._in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self._in_flight)
+
+    def _leave(self):
+        with self._in_flight_lock:
+            self._in_flight -= 1
 
     def _outcome(self, handler, now, path, query):
         if self.faults.latency:
@@ -199,6 +216,7 @@ class ApiDouble:
 def _fault_error(fault):
     status = fault.status or 500
     error_id, message = ERROR_BODIES.get(status, ('error', 'Injected failure.'))
+    message = fault.message or message
     headers = dict(fault.headers)
     if fault.retry_after is not None:
         headers['Retry-After'] = str(fault.retry_after)
