@@ -3,6 +3,10 @@
 """Droplet life cycle: POST and DELETE /v2/droplets, droplet actions, GET /v2/actions/{id},
 and tags (GET/POST /v2/tags, POST/DELETE /v2/tags/{name}/resources).
 
+``store.table('history')`` records, in order, every tagging, untagging and deletion of a droplet
+with the time and the droplet's tags at that moment, so tests can prove an ordering such as
+"taken out of the load balancer before it was deleted".
+
 Like the API, a new droplet is ``new`` and turns ``active`` a moment later (the delay is
 ``store.table('config')['droplet_boot_seconds']``, 0.3 s unless set), and actions are
 ``in-progress`` before ``completed``. Invalid input is answered 422 with DigitalOcean's body.
@@ -10,6 +14,7 @@ Like the API, a new droplet is ``new`` and turns ``active`` a moment later (the 
 
 import re
 import threading
+import time
 
 from . import catalogue
 from .droplets import TABLE, make_droplet
@@ -31,6 +36,14 @@ def register(router):
     router.add('POST', '/tags', create_tag)
     router.add('POST', '/tags/{name}/resources', tag_resources)
     router.add('DELETE', '/tags/{name}/resources', untag_resources)
+
+
+def record(store, event, droplet):
+    """Note an event in the history, with the droplet's tags as they are now."""
+    with store.lock:
+        history = store.table('history')
+        history[len(history)] = {'event': event, 'droplet_id': droplet['id'], 'name': droplet['name'],
+                                 'tags': list(droplet['tags']), 'at': time.monotonic()}
 
 
 def unprocessable(message):
@@ -84,6 +97,7 @@ def create_droplet(request):
         droplet['networks']['v6'] = []
     with store.lock:
         store.table(TABLE)[droplet_id] = droplet
+        record(store, 'create', droplet)
         for tag in droplet['tags']:
             store.table(TAGS).setdefault(tag, {'name': tag})
     action = new_action(store, droplet_id, 'create')
@@ -111,6 +125,7 @@ def droplet_or_404(request):
 def delete_droplet(request):
     droplet = droplet_or_404(request)
     with request.store.lock:
+        record(request.store, 'delete', droplet)
         request.store.table(TABLE).pop(droplet['id'], None)
     return 204, None
 
@@ -206,6 +221,7 @@ def tag_resources(request):
     with request.store.lock:
         for droplet in droplets:
             droplet['tags'] = sorted(set(droplet['tags']) | {name})
+            record(request.store, 'tag:' + name, droplet)
     return 204, None
 
 
@@ -214,4 +230,5 @@ def untag_resources(request):
     with request.store.lock:
         for droplet in droplets:
             droplet['tags'] = [tag for tag in droplet['tags'] if tag != name]
+            record(request.store, 'untag:' + name, droplet)
     return 204, None
