@@ -87,6 +87,15 @@ test('unreachable PostgreSQL and Redis: 503 without hanging, circuit opens, no p
   assert.doesNotMatch(agent.output, /s3cret/);
 });
 
+test('HEAD is served wherever GET is', { timeout: 30000 }, async (t) => {
+  const agent = await startServer(AGENT);
+  t.after(() => stopServer(agent));
+  const res = await request(agent.port, { method: 'HEAD', path: '/api/health' });
+  assert.equal(res.status, 200);
+  assert.equal(res.text, '');
+  assert.equal(res.headers['x-droplet'], 'test-droplet');
+});
+
 test('bad requests get 400, 404 and 405 with JSON errors', { timeout: 30000 }, async (t) => {
   const agent = await startServer(AGENT);
   t.after(() => stopServer(agent));
@@ -126,9 +135,10 @@ async function gracefulShutdown(t, signal) {
   server.child.kill(signal);
   await pause(100);
 
-  // A request on a kept-alive connection during shutdown is served, and the client told to go.
-  const late = await request(server.port, { path: '/api/info', agent: reused.agent });
-  assert.equal(late.status, 200);
+  // A request on a kept-alive connection during shutdown is served, and the client told to go;
+  // the health endpoint already says this worker is going away.
+  const late = await request(server.port, { path: '/api/health', agent: reused.agent });
+  assert.deepEqual([late.status, late.json.status], [503, 'shutting down']);
   assert.equal(late.socket, reused.socket, 'sent on the existing connection');
   assert.equal(late.headers.connection, 'close');
   await reused.closed;
