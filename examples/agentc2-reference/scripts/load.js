@@ -5,12 +5,13 @@
 // JSON summary: totals, failures (network errors and non-2xx), and which releases and droplets
 // answered. Exits 1 when any request failed.
 //
-//   node scripts/load.js http://127.0.0.1:3001/api/info [requests per second, default 50] [seconds, default 30]
+//   node scripts/load.js URL [requests per second, default 50] [seconds, default 30] [method, default GET]
+//   e.g. node scripts/load.js http://127.0.0.1:3001/api/visits 100 30 POST
 const http = require('node:http');
 
-const [url, rateArg = '50', secondsArg = '30'] = process.argv.slice(2);
+const [url, rateArg = '50', secondsArg = '30', method = 'GET'] = process.argv.slice(2);
 if (!url) {
-  process.stderr.write('usage: load.js URL [requests-per-second] [seconds]\n');
+  process.stderr.write('usage: load.js URL [requests-per-second] [seconds] [method]\n');
   process.exit(2);
 }
 const rate = Number(rateArg);
@@ -18,7 +19,7 @@ const seconds = Number(secondsArg);
 const REQUEST_TIMEOUT_MS = 10000;
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-const summary = { url, rate, seconds, requests: 0, failures: 0, statuses: {}, errors: {}, releases: {}, droplets: {} };
+const summary = { url, method, rate, seconds, requests: 0, failures: 0, statuses: {}, errors: {}, releases: {}, droplets: {} };
 const latencies = [];
 
 const count = (table, key) => { table[key] = (table[key] ?? 0) + 1; };
@@ -27,7 +28,7 @@ function fire() {
   summary.requests += 1;
   const started = process.hrtime.bigint();
   return new Promise((resolve) => {
-    const req = http.get(url, { agent, timeout: REQUEST_TIMEOUT_MS }, (res) => {
+    const req = http.request(url, { method, agent, timeout: REQUEST_TIMEOUT_MS }, (res) => {
       res.resume();
       res.on('end', () => {
         latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
@@ -44,6 +45,7 @@ function fire() {
       count(summary.errors, err.code ?? err.message);
       resolve();
     });
+    req.end();
   });
 }
 
