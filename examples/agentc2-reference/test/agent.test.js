@@ -85,6 +85,8 @@ test('unreachable PostgreSQL and Redis: 503 without hanging, circuit opens, no p
   assert.doesNotMatch(health.text, /s3cret/);
   assert.match(agent.output, /postgres:\/\/agentc2:\*\*\*@127\.0\.0\.1/);
   assert.doesNotMatch(agent.output, /s3cret/);
+  agent.child.kill('SIGINT');
+  assert.deepEqual(await agent.exited, { code: 0, signal: null }, 'shuts down cleanly during an outage');
 });
 
 test('HEAD is served wherever GET is', { timeout: 30000 }, async (t) => {
