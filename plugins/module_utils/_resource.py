@@ -25,11 +25,6 @@ def canonical(value):
     return value
 
 
-def differing_keys(before, after):
-    """Keys of after whose canonical value differs from before's."""
-    return sorted(key for key in after if canonical(before.get(key)) != canonical(after[key]))
-
-
 def find_unique(items, key, value, kind):
     """The one item whose key equals value, None when there is none.
 
@@ -52,7 +47,3 @@ def range_error(label, value, low, high):
         return None
     return "%s must be between %d and %d, got %s" % (label, low, high, value)
 
-
-def without_none(mapping):
-    """The mapping without keys whose value is None (options the user left unset)."""
-    return {key: value for key, value in mapping.items() if value is not None}

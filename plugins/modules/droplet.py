@@ -298,6 +298,13 @@ def wait_active(client, droplet, timeout):
                     lambda item: item.get("status") == "active", "droplet %r" % droplet.get("name"), timeout)
 
 
+def wait_if_booting(client, droplet, params):
+    """Wait for a droplet still being created; one powered off on purpose is left as it is."""
+    if params["wait"] and droplet.get("status") == "new":
+        return wait_active(client, droplet, params["wait_timeout"])
+    return droplet
+
+
 def ensure_present(module, client, current):
     params = module.params
     errors = catalogue_errors(params, client.list_all("regions", "regions"), client.list_all("sizes", "sizes"))
@@ -318,17 +325,13 @@ def ensure_present(module, client, current):
     to_add, to_remove = tag_plan(current.get("tags"), params["tags"])
     needs_resize = summary(current)["size"] != params["size"]
     if not (to_add or to_remove or needs_resize):
-        droplet = wait_active(client, current, params["wait_timeout"]) if params["wait"] else current
-        return False, droplet, desired
+        return False, wait_if_booting(client, current, params), desired
     if module.check_mode:
         return True, current, desired
     if needs_resize:
         resize(client, current, params["size"], params["wait_timeout"])
     retag(client, current["id"], to_add, to_remove)
-    droplet = fetch_droplet(client, current["id"])
-    if params["wait"]:
-        droplet = wait_active(client, droplet, params["wait_timeout"])
-    return True, droplet, desired
+    return True, wait_if_booting(client, fetch_droplet(client, current["id"]), params), desired
 
 
 def ensure(module, client):

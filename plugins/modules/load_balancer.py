@@ -386,6 +386,10 @@ def ensure(module, client):
         module.fail_json(msg="; ".join(errors))
     before = comparable(current) if current else {}
     after = comparable(body)
+    if current and current.get("size_unit") is None:
+        # Older load balancers have a size slug instead of size units; size_unit cannot apply to them.
+        before.pop("size_unit", None)
+        after.pop("size_unit", None)
     if before == after:
         return False, current, before, after
     if module.check_mode:

@@ -126,8 +126,9 @@ check:
     alerts: [{id: 17f0f0ae-b7e5-4ef6-86e3-aa569db58284, name: target down, type: down, period: 2m}]
 """
 
+from urllib.parse import urlparse
+
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.six.moves.urllib.parse import urlparse
 
 from ansible_collections.agentc2.platform.plugins.module_utils._api import (
     DigitalOceanError,

@@ -74,3 +74,10 @@ def test_absent_and_check_mode(run):
     assert run(droplet, name=ARGS['name'], state='absent')['changed'] is True
     assert run.api.store.table('droplets') == {}
     assert run(droplet, name=ARGS['name'], state='absent')['changed'] is False
+
+
+def test_a_droplet_powered_off_on_purpose_is_not_waited_for(run):
+    created = run(droplet, **ARGS)
+    run.api.store.table('droplets')[created['droplet']['id']]['status'] = 'off'
+    result = run(droplet, wait_timeout=1, **ARGS)
+    assert result['changed'] is False and result['droplet']['status'] == 'off'

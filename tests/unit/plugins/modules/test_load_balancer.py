@@ -133,3 +133,9 @@ def test_server_errors_are_retried(run):
     result = run(load_balancer, **SEED)
     assert result['changed'] is True
     assert len(run.api.store.table('load_balancers')) == 1
+
+
+def test_a_load_balancer_sized_by_slug_is_not_changed_for_size_unit(run):
+    created = run(load_balancer, **SEED)
+    del run.api.store.table('load_balancers')[created['load_balancer']['id']]['size_unit']
+    assert run(load_balancer, **SEED)['changed'] is False
