@@ -35,6 +35,8 @@ GROUP_VARS = {
 }
 DRAIN_SECONDS = 1
 
+pytestmark = pytest.mark.slow
+
 
 class HealthStandIn:
     """/api/health of the new droplets: 503 for the first ``failures`` requests of each, then 200."""
@@ -95,6 +97,7 @@ def playbook(api, tmp_path_factory):
             report = json.loads(done.stdout[done.stdout.index('{'):])
         except ValueError:
             pytest.fail('no JSON report from %s:\n%s\n%s' % (name, done.stdout[-3000:], done.stderr[-3000:]))
+        assert api.token not in done.stdout + done.stderr
         report['rc'] = done.returncode
         report['stderr'] = done.stderr
         return report

@@ -81,3 +81,11 @@ def test_a_droplet_powered_off_on_purpose_is_not_waited_for(run):
     run.api.store.table('droplets')[created['droplet']['id']]['status'] = 'off'
     result = run(droplet, wait_timeout=1, **ARGS)
     assert result['changed'] is False and result['droplet']['status'] == 'off'
+
+
+def test_the_apis_own_422_reaches_the_user_naming_the_droplet(run):
+    result = run(droplet, **dict(ARGS, image='windows-95'))
+    assert result['failed'] is True
+    assert result['msg'].startswith("droplet 'agentc2-web-01': POST /v2/droplets: HTTP 422 unprocessable_entity:")
+    assert 'You specified an invalid image for Droplet creation.' in result['msg']
+    assert run.api.token not in str(result)

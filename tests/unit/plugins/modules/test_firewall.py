@@ -100,3 +100,11 @@ def test_absent(run):
     assert run(firewall, name='agentc2-web', state='absent')['changed'] is True
     assert run(firewall, name='agentc2-web', state='absent')['changed'] is False
     assert run.api.store.table('firewalls') == {}
+
+
+def test_throttling_is_waited_out(run):
+    run.api.faults.script(429, count=2, method='POST', path='/firewalls', retry_after=0)
+    result = run(firewall, **ARGS)
+    assert result['changed'] is True
+    assert len(run.api.store.table('firewalls')) == 1
+    assert run.api.log.count(method='POST', path='/firewalls', status=429) == 2
