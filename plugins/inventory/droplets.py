@@ -197,13 +197,23 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def parse(self, inventory, loader, path, cache=True):
         super(InventoryModule, self).parse(inventory, loader, path, cache)
-        self._read_config_data(path)
+        self._refuse_unknown_options(self._read_config_data(path), path)
         started = time.monotonic()
         droplets = self._droplets(path, cache)
         fetched = time.monotonic()
         self._populate(droplets)
         self.display.vv('%s: %d droplets read in %.2f s, hosts built in %.2f s'
                         % (self.NAME, len(droplets), fetched - started, time.monotonic() - fetched))
+
+    def _refuse_unknown_options(self, config, path):
+        """Ansible ignores unknown keys in inventory files; a misspelt filter would then widen the inventory."""
+        known = set(self._options)
+        for definition in self.option_definitions.values():
+            known.update(definition.get('aliases') or ())
+        unknown = sorted(set(config) - known)
+        if unknown:
+            raise AnsibleParserError('Unsupported parameters for (%s) inventory plugin in %s: %s. Supported parameters '
+                                     'include: %s.' % (self.NAME, path, ', '.join(unknown), ', '.join(sorted(self._options))))
 
     # -- reading -------------------------------------------------------------------------
 

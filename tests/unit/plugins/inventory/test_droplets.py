@@ -1,0 +1,332 @@
+# Copyright: (c) 2026, AgentC2 platform team
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The inventory plugin, run the way users run it (ansible-inventory, ansible) against the API double."""
+
+import json
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from ansible_collections.agentc2.platform.tests.do_api.droplets import add, make_droplet
+
+REPO = pathlib.Path(__file__).resolve().parents[4]
+BIN = pathlib.Path(sys.executable).parent
+
+
+def plain(value):
+    """ansible-inventory marks untrusted strings {"__ansible_unsafe": ...}; unwrap them for comparisons."""
+    if isinstance(value, dict):
+        if set(value) == {'__ansible_unsafe'}:
+            return value['__ansible_unsafe']
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    return value
+
+
+class Run:
+    def __init__(self, completed):
+        self.rc = completed.returncode
+        self.stdout = completed.stdout
+        self.stderr = completed.stderr
+
+    @property
+    def inventory(self):
+        return plain(json.loads(self.stdout))
+
+    @property
+    def hostvars(self):
+        return self.inventory['_meta']['hostvars']
+
+    def group(self, name):
+        return set(self.inventory.get(name, {}).get('hosts', []))
+
+
+@pytest.fixture
+def inventory(tmp_path, do_api):
+    """run(config=None, *args, filename='droplets.yml', env=None, command='ansible-inventory')"""
+
+    def run(config=None, *args, filename='droplets.yml', env=None, command='ansible-inventory'):
+        source = tmp_path / filename
+        source.write_text(yaml.safe_dump(dict({'plugin': 'agentc2.platform.droplets'}, **(config or {}))))
+        environment = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(REPO / '.build' / 'collections'),
+                           DIGITALOCEAN_TOKEN=do_api.token, DIGITALOCEAN_API_URL=do_api.url,
+                           ANSIBLE_INVENTORY_ENABLED='agentc2.platform.droplets',
+                           ANSIBLE_INVENTORY_UNPARSED_FAILED='true', ANSIBLE_NOCOLOR='1',
+                           ANSIBLE_HOME=str(tmp_path / 'ansible-home'))
+        environment.update(env or {})
+        arguments = list(args) or ['--list', '--export']
+        completed = subprocess.run([str(BIN / command), '-i', str(source)] + arguments, env=environment,
+                                   capture_output=True, text=True, timeout=600, check=False)
+        return Run(completed)
+
+    return run
+
+
+# -- sizes -----------------------------------------------------------------------------------
+
+def test_no_droplets_is_an_empty_inventory(inventory, do_api):
+    result = inventory()
+    assert result.rc == 0, result.stderr
+    assert result.hostvars == {}
+
+
+def test_one_droplet_becomes_a_host_with_address_groups_and_variables(inventory, do_api):
+    add(do_api.store, [make_droplet(7, 'web-1', region=('fra1', 'Frankfurt 1'))])
+    result = inventory()
+    host = result.hostvars['web-1']
+    assert host['ansible_host'] == '203.0.0.7'
+    assert (host['do_id'], host['do_name'], host['do_region']['slug']) == (7, 'web-1', 'fra1')
+    assert (host['do_public_ipv4'], host['do_private_ipv4']) == ('203.0.0.7', '10.0.0.7')
+    assert set(host) >= {'do_status', 'do_size_slug', 'do_tags', 'do_networks', 'do_vpc_uuid', 'do_image'}
+    assert result.group('region_fra1') == {'web-1'}
+    assert all('web-1' in result.group('tag_' + tag.replace(':', '_')) for tag in host['do_tags'])
+
+
+@pytest.mark.parametrize('count', [200, 201])
+def test_page_boundaries_lose_no_droplet(inventory, do_api, count):
+    created = do_api.seed_droplets(count, duplicate_every=0, without_public_every=0, without_private_every=0)
+    result = inventory()
+    assert sorted(host['do_id'] for host in result.hostvars.values()) == [d['id'] for d in created]
+
+
+def test_ten_thousand_droplets_every_one_a_host_or_a_warning(inventory, do_api):
+    created = do_api.seed_droplets(10000)
+    result = inventory()
+    assert result.rc == 0, result.stderr
+    ids = [host['do_id'] for host in result.hostvars.values()]
+    no_address = [d['id'] for d in created if not d['networks']['v4'] and not d['networks']['v6']]
+    assert len(ids) == len(set(ids)) == 10000 - len(no_address)
+    assert set(ids) | set(no_address) == {d['id'] for d in created}
+    assert '%d droplet(s) left out: no address' % len(no_address) in result.stderr
+    assert '103 droplet(s) share a host name' in result.stderr
+    assert do_api.log.count() == 50 and do_api.log.max_in_window(60) <= 250
+
+
+# -- names -------------------------------------------------------------------------------------
+
+def test_repeated_names_are_made_unique_deterministically(inventory, do_api):
+    add(do_api.store, [make_droplet(30, 'app'), make_droplet(10, 'app'), make_droplet(20, 'app'),
+                       make_droplet(40, 'app-20')])
+    first, second = inventory(), inventory()
+    assert first.hostvars == second.hostvars
+    named = {name: host['do_id'] for name, host in first.hostvars.items()}
+    assert named == {'app': 10, 'app-20': 20, 'app-30': 30, 'app-20-40': 40}
+    assert '3 droplet(s) share a host name with another droplet and were renamed' in first.stderr
+
+
+@pytest.mark.parametrize('hostnames, expected', [
+    (['id'], '7'),
+    (['name-id'], 'web-1-7'),
+    (['private_ipv4'], '10.0.0.7'),
+    (["do_name ~ '.' ~ do_region.slug"], 'web-1.ams3'),
+    (['public_ipv4', 'name'], 'web-1'),  # no public address: the next preference
+])
+def test_hostnames_preferences(inventory, do_api, hostnames, expected):
+    add(do_api.store, [make_droplet(7, 'web-1', public=False, region=('ams3', 'Amsterdam 3'))])
+    assert list(inventory({'hostnames': hostnames}).hostvars) == [expected]
+
+
+# -- addresses ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('connect_with, public, private, expected', [
+    ('public_ipv4', True, True, '203.0.0.9'),
+    ('public_ipv4', False, True, '10.0.0.9'),
+    ('private_ipv4', True, True, '10.0.0.9'),
+    ('private_ipv4', True, False, '203.0.0.9'),
+    ('public_ipv6', True, True, '2604:a880:0:0::9'),
+    ('name', False, False, 'node'),
+])
+def test_connect_with_and_its_fallback(inventory, do_api, connect_with, public, private, expected):
+    droplet = make_droplet(9, 'node', public=public, private=private)
+    if connect_with == 'public_ipv6':
+        droplet['networks']['v6'] = [{'ip_address': '2604:a880:0:0::9', 'netmask': 64, 'type': 'public'}]
+    add(do_api.store, [droplet])
+    assert inventory({'connect_with': connect_with}).hostvars['node']['ansible_host'] == expected
+
+
+def test_without_fallback_a_droplet_lacking_the_address_is_left_out_with_a_warning(inventory, do_api):
+    add(do_api.store, [make_droplet(1, 'has-public'), make_droplet(2, 'private-only', public=False)])
+    result = inventory({'connect_fallback': False})
+    assert list(result.hostvars) == ['has-public']
+    assert '1 droplet(s) left out: no address for connect_with=public_ipv4' in result.stderr
+    assert 'private-only (id 2)' in result.stderr
+
+
+def test_a_droplet_without_any_address_is_left_out_with_a_warning(inventory, do_api):
+    add(do_api.store, [make_droplet(3, 'dark', public=False, private=False)])
+    result = inventory()
+    assert result.rc == 0 and result.hostvars == {}
+    assert 'dark (id 3)' in result.stderr
+
+
+# -- selection ---------------------------------------------------------------------------------
+
+def test_tag_name_is_filtered_by_the_api(inventory, do_api):
+    do_api.seed_droplets(50)
+    result = inventory({'tag_name': 'db'})
+    assert result.hostvars and all('db' in host['do_tags'] for host in result.hostvars.values())
+    assert [entry.query for entry in do_api.log.entries] == ['page=1&per_page=200&tag_name=db']
+
+
+def test_statuses_regions_vpc_and_filters_select_droplets(inventory, do_api):
+    add(do_api.store, [
+        make_droplet(1, 'a', region=('nyc3', 'New York 3')),
+        make_droplet(2, 'b', region=('nyc3', 'New York 3'), status='off'),
+        make_droplet(3, 'c', region=('fra1', 'Frankfurt 1')),
+    ])
+    assert set(inventory({'statuses': ['active']}).hostvars) == {'a', 'c'}
+    assert set(inventory({'regions': ['nyc3']}).hostvars) == {'a', 'b'}
+    vpc = do_api.store.table('droplets')[3]['vpc_uuid']
+    assert set(inventory({'vpc_uuid': vpc}).hostvars) == {'c'}
+    assert set(inventory({'filters': ["do_region.slug == 'fra1' or do_status == 'off'"]}).hostvars) == {'b', 'c'}
+
+
+# -- groups and constructed ----------------------------------------------------------------------
+
+def test_tag_groups_are_sanitised_and_configurable(inventory, do_api):
+    droplet = make_droplet(5, 'n')
+    droplet['tags'] = ['env:prod', 'k8s.io/role']
+    add(do_api.store, [droplet])
+    default = inventory()
+    assert default.group('tag_env_prod') == default.group('tag_k8s_io_role') == {'n'}
+    custom = inventory({'tag_group_prefix': 'do', 'tag_group_separator': '__', 'region_groups': False})
+    assert custom.group('do__env_prod') == {'n'}
+    assert not [group for group in custom.inventory if group.startswith('region')]
+    assert not [group for group in inventory({'tag_groups': False}).inventory if group.startswith('tag_')]
+
+
+def test_compose_groups_and_keyed_groups(inventory, do_api):
+    add(do_api.store, [make_droplet(1, 'small'), make_droplet(2, 'big')])
+    do_api.store.table('droplets')[2]['memory'] = 8192
+    result = inventory({
+        'compose': {'ansible_user': "'deploy'", 'mem_gb': 'do_memory // 1024'},
+        'groups': {'large': 'do_memory >= 8192'},
+        'keyed_groups': [{'key': 'do_status', 'prefix': 'status'}],
+    })
+    assert result.hostvars['big']['mem_gb'] == 8 and result.hostvars['small']['ansible_user'] == 'deploy'
+    assert result.group('large') == {'big'}
+    assert result.group('status_active') == {'small', 'big'}
+
+
+# -- safety ------------------------------------------------------------------------------------
+
+def test_values_from_the_api_are_never_templated(inventory, do_api, tmp_path):
+    marker = tmp_path / 'executed'
+    evil = "{{ lookup('ansible.builtin.pipe', 'touch %s') }}" % marker
+    droplet = make_droplet(1, evil)
+    droplet['tags'] = ['evil']
+    add(do_api.store, [droplet])
+    result = inventory(None, 'tag_evil', '-m', 'ansible.builtin.debug', '-a', 'var=do_name', command='ansible')
+    assert result.rc == 0, result.stdout + result.stderr
+    assert evil in result.stdout
+    assert not marker.exists()
+
+
+# -- cache -------------------------------------------------------------------------------------
+
+def test_cache_holds_the_raw_result_and_flush_cache_refreshes_it(inventory, do_api, tmp_path):
+    do_api.seed_droplets(3)
+    config = {'cache': True, 'cache_plugin': 'ansible.builtin.jsonfile',
+              'cache_connection': str(tmp_path / 'cache'), 'cache_timeout': 600}
+    first = inventory(config)
+    assert do_api.log.count() == 1
+    cached = json.loads(next((tmp_path / 'cache').iterdir()).read_text())
+    if isinstance(cached, dict):  # ansible-core 2.19 wraps the serialised value
+        cached = json.loads(cached['__payload__'])
+    assert [d['id'] for d in cached] == sorted(first_id for first_id in do_api.store.table('droplets'))
+    do_api.seed_droplets(1, seed=1, first_id=999)
+    second = inventory(config)
+    assert do_api.log.count() == 1 and second.hostvars == first.hostvars
+    third = inventory(config, '--list', '--export', '--flush-cache')
+    assert do_api.log.count() == 2 and len(third.hostvars) == 4
+
+
+def test_cache_off_reads_the_api_every_time(inventory, do_api):
+    do_api.seed_droplets(2)
+    inventory()
+    inventory()
+    assert do_api.log.count() == 2
+
+
+# -- configuration and errors -----------------------------------------------------------------
+
+@pytest.mark.parametrize('filename, accepted', [
+    ('droplets.yml', True), ('prod.droplets.yaml', True), ('digitalocean.yml', True), ('do.yaml', True),
+    ('inventory.yml', False),
+])
+def test_verify_file_accepts_only_its_file_names(inventory, do_api, filename, accepted):
+    add(do_api.store, [make_droplet(1, 'one')])
+    result = inventory(filename=filename)
+    assert (result.rc == 0 and 'one' in result.stdout) is accepted
+
+
+def test_token_may_come_from_a_lookup(inventory, do_api):
+    add(do_api.store, [make_droplet(1, 'one')])
+    result = inventory({'api_token': "{{ lookup('ansible.builtin.env', 'MY_DO_TOKEN') }}"},
+                       env={'DIGITALOCEAN_TOKEN': 'wrong', 'MY_DO_TOKEN': do_api.token})
+    assert list(result.hostvars) == ['one'], result.stderr
+
+
+def test_bad_token_is_one_clear_error_without_the_token(inventory, do_api):
+    result = inventory(env={'DIGITALOCEAN_TOKEN': 'dop_v1_not_the_right_one'})
+    assert result.rc != 0
+    assert 'HTTP 401 unauthorized: Unable to authenticate you' in result.stderr
+    assert 'dop_v1_not_the_right_one' not in result.stderr + result.stdout
+    assert 'Traceback' not in result.stderr
+
+
+def test_missing_token_says_where_to_put_it(inventory, do_api):
+    environment = {name: '' for name in ('DIGITALOCEAN_TOKEN', 'DIGITALOCEAN_ACCESS_TOKEN', 'DO_API_TOKEN',
+                                         'DO_API_KEY', 'DO_OAUTH_TOKEN')}
+    result = inventory(env=environment)
+    assert result.rc != 0 and 'No DigitalOcean API token' in result.stderr
+
+
+def test_malformed_page_is_a_clear_error_naming_the_page(inventory, do_api):
+    do_api.seed_droplets(250)
+    do_api.faults.script(kind='malformed', path='/droplets', after=1)
+    result = inventory()
+    assert result.rc != 0
+    assert 'GET /v2/droplets?page=2&per_page=200: HTTP 200: malformed JSON' in result.stderr
+    assert 'Traceback' not in result.stderr
+
+
+def test_transient_failures_are_retried_and_the_inventory_completes(inventory, do_api):
+    do_api.seed_droplets(450)
+    do_api.faults.script(503, count=2, path='/droplets')
+    do_api.faults.script(429, count=3, retry_after=1, path='/droplets')
+    result = inventory()
+    assert result.rc == 0, result.stderr
+    assert len(result.hostvars) == 450 - 1  # one generated droplet has no address at all
+
+
+def test_api_unreachable_is_a_clear_error(inventory, do_api):
+    result = inventory(env={'DIGITALOCEAN_API_URL': 'http://127.0.0.1:9/v2'})
+    assert result.rc != 0
+    assert 'GET /v2/droplets?page=1&per_page=200: connection failed' in result.stderr
+    assert 'circuit breaker open after 5 consecutive failures' in result.stderr
+
+
+def test_an_unknown_option_is_refused_by_name(inventory, do_api):
+    result = inventory({'tag': 'web'})
+    assert result.rc != 0
+    assert 'Unsupported parameters for (agentc2.platform.droplets) inventory plugin' in result.stderr
+    assert ': tag. Supported parameters include' in result.stderr
+
+
+def test_a_wrong_choice_gets_ansibles_own_validation_message(inventory, do_api):
+    result = inventory({'connect_with': 'carrier_pigeon'})
+    assert result.rc != 0
+    assert 'carrier_pigeon' in result.stderr and 'public_ipv4' in result.stderr
+
+
+def test_https_with_validate_certs_off(inventory, do_api_tls):
+    add(do_api_tls.store, [make_droplet(1, 'tls')])
+    result = inventory({'validate_certs': False}, env={'DIGITALOCEAN_API_URL': do_api_tls.url,
+                                                      'DIGITALOCEAN_TOKEN': do_api_tls.token})
+    assert list(result.hostvars) == ['tls'], result.stderr
