@@ -167,7 +167,7 @@ from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 from ansible.utils.unsafe_proxy import wrap_var
 
-from ansible_collections.agentc2.platform.plugins.module_utils._api import DigitalOceanClient, DigitalOceanError
+from ansible_collections.agentc2.platform.plugins.module_utils._api import DEFAULT_BASE_URL, DigitalOceanClient, DigitalOceanError
 
 try:
     # ansible-core 2.19 and later trust no value by default: API values are already never templated,
@@ -234,7 +234,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def _fetch(self):
         client = DigitalOceanClient(
             self._token(),
-            base_url=self.get_option('api_base_url'),
+            base_url=self.get_option('api_base_url') or DEFAULT_BASE_URL,
             timeout=self.get_option('timeout'),
             validate_certs=self.get_option('validate_certs'),
             max_retries=self.get_option('max_retries'),
