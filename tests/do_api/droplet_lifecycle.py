@@ -115,7 +115,7 @@ def droplet_or_404(request):
     try:
         droplet_id = int(request.path_params['id'])
     except ValueError:
-        raise not_found()
+        raise not_found() from None
     droplet = request.store.table(TABLE).get(droplet_id)
     if droplet is None:
         raise not_found()

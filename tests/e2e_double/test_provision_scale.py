@@ -200,6 +200,8 @@ def test_scale_in_removes_only_drained_droplets(api, playbook):
         if untagged:
             assert deleted['at'] - untagged[-1]['at'] >= DRAIN_SECONDS
     assert droplets_by_name(api)['agentc2-web-01']['tags'] == ['agentc2', 'agentc2-lb']
+    again = playbook('scale.yml', droplet_count=1, scale_configure=False, scale_drain_seconds=DRAIN_SECONDS)
+    assert again['rc'] == 0 and stats(again)['changed'] == 0
 
 
 def test_scale_needs_a_count(playbook):
