@@ -99,10 +99,13 @@ options:
     default: do_
   attributes:
     description:
-      - The droplet attributes that become host variables (the API's field names).
+      - The droplet attributes that become host variables (the API's field names), for example
+        V(image), V(size), V(features) or V(volume_ids) in addition to the default.
+      - Each nested value costs time when ansible-core stores it, so with thousands of droplets keep
+        this to what playbooks use.
     type: list
     elements: str
-    default: [id, name, status, region, size_slug, memory, vcpus, disk, image, tags, networks, vpc_uuid, created_at]
+    default: [id, name, status, region, size_slug, memory, vcpus, disk, tags, networks, vpc_uuid, created_at]
   tag_groups:
     description:
       - Put each host in a group per tag, named O(tag_group_prefix), O(tag_group_separator), the tag.
@@ -245,8 +248,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             droplets = client.list_all('/droplets', 'droplets', params)
         except DigitalOceanError as error:
             raise AnsibleParserError('DigitalOcean API: %s' % to_native(error))
-        self.display.vvv('%s: %d API requests, %d retries' % (self.NAME, client.stats['requests'],
-                                                               client.stats['retries']))
+        self.display.vvv('%s: %d API requests, %d retries'
+                         % (self.NAME, client.stats['requests'], client.stats['retries']))
         return droplets
 
     def _token(self):

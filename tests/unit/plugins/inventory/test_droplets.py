@@ -327,6 +327,6 @@ def test_a_wrong_choice_gets_ansibles_own_validation_message(inventory, do_api):
 
 def test_https_with_validate_certs_off(inventory, do_api_tls):
     add(do_api_tls.store, [make_droplet(1, 'tls')])
-    result = inventory({'validate_certs': False}, env={'DIGITALOCEAN_API_URL': do_api_tls.url,
-                                                      'DIGITALOCEAN_TOKEN': do_api_tls.token})
+    tls_env = {'DIGITALOCEAN_API_URL': do_api_tls.url, 'DIGITALOCEAN_TOKEN': do_api_tls.token}
+    result = inventory({'validate_certs': False}, env=tls_env)
     assert list(result.hostvars) == ['tls'], result.stderr
