@@ -12,6 +12,8 @@ BUILD       := .build
 COLLECTIONS := $(BUILD)/collections
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/$(COLLECTIONS)
 export PATH := $(CURDIR)/$(BIN):$(PATH)
+# The unit tests import the collection as ansible_collections.agentc2.platform.
+export PYTHONPATH := $(CURDIR)/$(COLLECTIONS)
 
 SCENARIOS ?= $(shell scripts/molecule-scenarios.sh)
 
