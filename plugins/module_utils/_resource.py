@@ -46,4 +46,3 @@ def range_error(label, value, low, high):
     if value is None or low <= value <= high:
         return None
     return "%s must be between %d and %d, got %s" % (label, low, high, value)
-

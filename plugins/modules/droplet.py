@@ -81,7 +81,7 @@ options:
     type: int
     default: 300
 author:
-  - AgentC2 platform team
+  - AgentC2 platform team (@agentc2)
 """
 
 EXAMPLES = r"""

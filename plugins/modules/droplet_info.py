@@ -25,7 +25,7 @@ options:
     description: Only droplets with this name.
     type: str
 author:
-  - AgentC2 platform team
+  - AgentC2 platform team (@agentc2)
 """
 
 EXAMPLES = r"""

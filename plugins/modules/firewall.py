@@ -124,7 +124,7 @@ options:
     elements: int
     default: []
 author:
-  - AgentC2 platform team
+  - AgentC2 platform team (@agentc2)
 """
 
 EXAMPLES = r"""

@@ -148,7 +148,7 @@ options:
     type: int
     default: 600
 author:
-  - AgentC2 platform team
+  - AgentC2 platform team (@agentc2)
 """
 
 EXAMPLES = r"""

@@ -100,7 +100,7 @@ options:
         type: str
         required: true
 author:
-  - AgentC2 platform team
+  - AgentC2 platform team (@agentc2)
 """
 
 EXAMPLES = r"""

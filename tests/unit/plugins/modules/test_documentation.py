@@ -14,7 +14,7 @@ from unittest import mock
 
 import pytest
 
-import ansible.module_utils.basic as basic
+from ansible.module_utils import basic
 
 ROOT = pathlib.Path(__file__).resolve().parents[4]
 MODULES = ['droplet', 'droplet_info', 'load_balancer', 'firewall', 'monitoring_alert', 'uptime_check']

@@ -68,7 +68,7 @@ def test_create_idempotent_and_order_free(run):
     shuffled = dict(ARGS, inbound_rules=reordered(INBOUND), outbound_rules=reordered(OUTBOUND))
     assert run(firewall, **shuffled)['changed'] is False
     assert run(firewall, check_mode=True, **shuffled)['changed'] is False
-    assert [method for method, _ in run.changing_requests()] == ['POST']
+    assert [method for method, _path in run.changing_requests()] == ['POST']
 
 
 def test_update_in_place_shows_the_diff(run):

@@ -74,7 +74,7 @@ def test_create_then_idempotent_then_update_in_place(run):
     assert updated['load_balancer']['health_check']['unhealthy_threshold'] == 4
     assert updated['diff']['before']['health_check']['unhealthy_threshold'] == 3
     assert updated['diff']['after']['health_check']['unhealthy_threshold'] == 4
-    assert [m for m, _ in run.changing_requests()] == ['POST', 'PUT']
+    assert [method for method, _path in run.changing_requests()] == ['POST', 'PUT']
     assert len(run.api.store.table('load_balancers')) == 1
 
 

@@ -41,7 +41,7 @@ def test_created_once_updated_in_place_never_duplicated(run):
     policies = list(run.api.store.table('alert_policies').values())
     assert len(policies) == 1
     assert policies[0]['value'] == 75.0 and sorted(policies[0]['alerts']['email']) == ['oncall@example.com', 'ops@example.com']
-    assert [method for method, _ in run.changing_requests()] == ['POST', 'PUT']
+    assert [method for method, _path in run.changing_requests()] == ['POST', 'PUT']
 
 
 def test_email_and_slack_are_independent_and_the_webhook_never_shows(run):

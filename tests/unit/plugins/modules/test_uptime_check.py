@@ -31,7 +31,7 @@ def test_alert_plan_matches_by_name():
                {'name': 'new', 'type': 'down', 'period': '2m', 'notifications': {'email': ['x'], 'slack': []}}]
     create, update, delete = uptime_check.alert_plan(current, desired)
     assert [body['name'] for body in create] == ['new']
-    assert [alert_id for alert_id, _ in update] == ['a1']
+    assert [alert_id for alert_id, _body in update] == ['a1']
     assert delete == ['a2']
 
 
