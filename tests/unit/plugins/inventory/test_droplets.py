@@ -48,11 +48,12 @@ class Run:
 
 @pytest.fixture
 def inventory(tmp_path, do_api):
-    """run(config=None, *args, filename='droplets.yml', env=None, command='ansible-inventory')"""
+    """run(config=None, *args, filename='droplets.yml', env=None, command='ansible-inventory', source=None)"""
 
-    def run(config=None, *args, filename='droplets.yml', env=None, command='ansible-inventory'):
-        source = tmp_path / filename
-        source.write_text(yaml.safe_dump(dict({'plugin': 'agentc2.platform.droplets'}, **(config or {}))))
+    def run(config=None, *args, filename='droplets.yml', env=None, command='ansible-inventory', source=None):
+        if source is None:
+            source = tmp_path / filename
+            source.write_text(yaml.safe_dump(dict({'plugin': 'agentc2.platform.droplets'}, **(config or {}))))
         environment = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(REPO / '.build' / 'collections'),
                            DIGITALOCEAN_TOKEN=do_api.token, DIGITALOCEAN_API_URL=do_api.url,
                            ANSIBLE_INVENTORY_ENABLED='agentc2.platform.droplets',
@@ -269,6 +270,19 @@ def test_token_may_come_from_a_lookup(inventory, do_api):
     add(do_api.store, [make_droplet(1, 'one')])
     result = inventory({'api_token': "{{ lookup('ansible.builtin.env', 'MY_DO_TOKEN') }}"},
                        env={'DIGITALOCEAN_TOKEN': 'wrong', 'MY_DO_TOKEN': do_api.token})
+    assert list(result.hostvars) == ['one'], result.stderr
+
+
+def test_token_may_be_vaulted(inventory, do_api, tmp_path):
+    add(do_api.store, [make_droplet(1, 'one')])
+    password = tmp_path / 'vault-password'
+    password.write_text('correct horse battery staple\n')
+    encrypted = subprocess.run([str(BIN / 'ansible-vault'), 'encrypt_string', '--vault-password-file', str(password),
+                                '--name', 'api_token', do_api.token], capture_output=True, text=True, check=True)
+    source = tmp_path / 'vaulted.droplets.yml'
+    source.write_text('plugin: agentc2.platform.droplets\n' + encrypted.stdout)
+    result = inventory(None, '--list', '--export', '--vault-password-file', str(password),
+                       env={'DIGITALOCEAN_TOKEN': 'wrong'}, source=source)
     assert list(result.hostvars) == ['one'], result.stderr
 
 

@@ -235,11 +235,27 @@ def test_sliding_window_never_admits_more_than_the_limit_in_any_period(fake_time
     limiter = RateLimiter(limit=5, period=60.0, clock=fake_time.clock, sleep=fake_time.sleep)
     starts = []
     for _ in range(23):
-        limiter.acquire()
+        slot = limiter.acquire()
         starts.append(fake_time.now)
-        fake_time.now += 7.0
+        fake_time.now += 2.0  # the response takes 2 s
+        limiter.release(slot)
+        fake_time.now += 5.0
     for index, start in enumerate(starts):
-        assert sum(1 for other in starts[index:] if other < start + 60.0) <= 5
+        # arrivals lie anywhere in [start, start + 2]: even the latest arrival of one request and the
+        # earliest of the later ones are never 5 + 1 within 60 s
+        assert sum(1 for other in starts[index + 1:] if other < start + 2.0 + 60.0) <= 4
+
+
+def test_a_slot_is_held_while_its_request_is_in_flight(fake_time):
+    limiter = RateLimiter(limit=2, period=1.0, clock=fake_time.clock, sleep=fake_time.sleep)
+    first = limiter.acquire()
+    limiter.acquire()
+    assert limiter._reserve_or_wait() == (None, RateLimiter._POLL)
+    fake_time.now += 30.0
+    limiter.release(first)
+    assert limiter._reserve_or_wait()[0] is None
+    fake_time.now += 1.0
+    assert limiter._reserve_or_wait()[0] is not None
 
 
 def test_client_stays_under_the_limit_against_the_double(do_api):
