@@ -6,6 +6,7 @@ checks (fast_lb: 2 s / 3 / 3) and tell deploy.yml so; the last test uses the arc
 10 s / 3 / 3 and prints the ratio to the floor those thresholds impose."""
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -82,7 +83,8 @@ def test_broken_release_stops_on_the_first_droplet_and_rolls_it_back(fast_lb, tm
     assert "Wait until each app answers on loopback" in run.output
     assert_no_failed_requests(load)
     assert served_releases() == before
-    # The second droplet was never switched, reloaded or drained: it served all along.
+    # The second droplet was never drained, built, switched or reloaded: it served all along.
+    assert not deploy_lab.release_exists(SECOND, broken)
     recap = deploy_lab.recap(run.output)
     assert recap[FIRST]["failed"] == 1 and recap[FIRST]["rescued"] == 1, recap
     assert {a.release for a in load.answers if a.droplet == SECOND} == {before[SECOND]}
@@ -120,7 +122,7 @@ def test_deploy_ratio_with_the_architectures_checks(seed_lb, fast_lb):
     bench = lab.REPO_ROOT / "bench" / "deploy_ratio.py"
     try:
         with deploy_lab.OpenLoopLoad(rate=LOAD_RATE) as load:
-            result = subprocess.run([sys.executable, str(bench), "-i", lab.os.environ["MOLECULE_INVENTORY_FILE"],
+            result = subprocess.run([sys.executable, str(bench), "-i", os.environ["MOLECULE_INVENTORY_FILE"],
                                      "--version", version, "--droplets", str(len(lab.DROPLETS))],
                                     capture_output=True, text=True, check=False)
             time.sleep(2)
