@@ -83,7 +83,8 @@ def test_one_droplet_becomes_a_host_with_address_groups_and_variables(inventory,
     assert host['ansible_host'] == '203.0.0.7'
     assert (host['do_id'], host['do_name'], host['do_region']['slug']) == (7, 'web-1', 'fra1')
     assert (host['do_public_ipv4'], host['do_private_ipv4']) == ('203.0.0.7', '10.0.0.7')
-    assert set(host) >= {'do_status', 'do_size_slug', 'do_tags', 'do_networks', 'do_vpc_uuid', 'do_image'}
+    assert set(host) >= {'do_status', 'do_size_slug', 'do_tags', 'do_networks', 'do_vpc_uuid', 'do_created_at'}
+    assert 'do_image' not in host  # not in the default attributes
     assert result.group('region_fra1') == {'web-1'}
     assert all('web-1' in result.group('tag_' + tag.replace(':', '_')) for tag in host['do_tags'])
 
