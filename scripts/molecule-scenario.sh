@@ -39,10 +39,7 @@ assert_check_mode_unchanged() {
   echo "check mode on converged hosts: changed=0" | tee -a "$log"
 }
 
-cleanup() {
-  molecule destroy -s "$scenario" >>"$log" 2>&1 || true
-}
-trap cleanup EXIT
+trap 'molecule destroy -s "$scenario" >>"$log" 2>&1 || true' EXIT
 
 status=0
 {
@@ -59,5 +56,7 @@ status=0
 if [ "$status" -ne 0 ]; then
   echo "scenario $scenario FAILED; last lines of $log:"
   tail -60 "$log"
+else
+  echo "scenario $scenario passed in ${SECONDS}s"
 fi
 exit "$status"

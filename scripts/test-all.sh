@@ -5,7 +5,7 @@
 # usage: scripts/test-all.sh SCENARIO...
 set -uo pipefail
 
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 results=.build/test-results
 rm -rf "$results"
 mkdir -p "$results"
