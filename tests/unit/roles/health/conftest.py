@@ -12,6 +12,7 @@ import json
 import os
 import pathlib
 import socket
+import socketserver
 import sys
 import threading
 
@@ -88,11 +89,49 @@ def pm2_process(name, status="online"):
             "pm2_env": {"status": status, "DATABASE_URL": "postgres://app:s3cr3t@db:5432/app"}}
 
 
-class FakePm2:
-    """An executable `pm2` that prints the JSON in jlist.json, or fails as told, and records its calls."""
+class FakePm2Daemon:
+    """PM2's RPC socket (axon over amp) answering getMonitorData with the fake's process list."""
 
-    def __init__(self, directory):
+    def __init__(self, path, fake, program):
+        self.fake, self.program = fake, program
+        self.requests = []
+        self.server = socketserver.ThreadingUnixStreamServer(str(path), self._handler())
+        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
+
+    def _handler(self):
+        daemon = self
+
+        class Handler(socketserver.BaseRequestHandler):
+            def handle(self):
+                buffer, request = b"", None
+                while request is None:
+                    chunk = self.request.recv(65536)
+                    if not chunk:
+                        return
+                    buffer += chunk
+                    request = daemon.program.amp_decode(buffer)
+                daemon.requests.append(request)
+                call, message_id = request
+                if call["method"] != "getMonitorData":
+                    reply = {"error": f"unknown method {call['method']}"}
+                else:
+                    reply = {"args": [daemon.fake.processes]}
+                self.request.sendall(daemon.program.amp_encode([reply, message_id]))
+
+        return Handler
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class FakePm2:
+    """An executable `pm2` that prints the process list as `pm2 jlist` (or fails as told) and records
+    its calls, and a daemon RPC socket that answers with the same list."""
+
+    def __init__(self, directory, program):
         self.directory = directory
+        self.processes = []
         self.bin = directory / "pm2"
         self.calls = directory / "calls"
         self.home = directory / "pm2-home"
@@ -109,11 +148,13 @@ class FakePm2:
         self.bin.chmod(0o755)
         self.daemon_alive()
         self.set_processes({"agent": 4, "frontend": 2})
+        self.daemon = FakePm2Daemon(self.home / "rpc.sock", self, program)
 
     def set_processes(self, online, stopped=None, notice=""):
         processes = [pm2_process(name) for name, count in online.items() for _ in range(count)]
         processes += [pm2_process(name, "stopped") for name, count in (stopped or {}).items()
                       for _ in range(count)]
+        self.processes = processes
         self.set_output(notice + json.dumps(processes) + "\n")
 
     def set_output(self, stdout, exit_code=0, stderr=""):
@@ -136,12 +177,12 @@ class Droplet:
 
     program = PROGRAM
 
-    def __init__(self, tmp_path):
+    def __init__(self, tmp_path, program):
         self.agent = StandIn()
         self.frontend = StandIn()
         self.postgres = TcpListener()
         self.redis = TcpListener()
-        self.pm2 = FakePm2(tmp_path)
+        self.pm2 = FakePm2(tmp_path, program)
         self.agent.routes["/api/health"] = 200
         self.frontend.routes["/healthz"] = 200
         self.env_file = tmp_path / "agent.env"
@@ -174,13 +215,13 @@ class Droplet:
         self.config_file.write_text(json.dumps(self.config))
 
     def close(self):
-        for stand_in in (self.agent, self.frontend, self.postgres, self.redis):
+        for stand_in in (self.agent, self.frontend, self.postgres, self.redis, self.pm2.daemon):
             stand_in.close()
 
 
 @pytest.fixture
-def droplet(tmp_path):
-    stand_ins = Droplet(tmp_path)
+def droplet(tmp_path, program):
+    stand_ins = Droplet(tmp_path, program)
     yield stand_ins
     stand_ins.close()
 

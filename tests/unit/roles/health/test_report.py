@@ -33,25 +33,27 @@ def test_all_online_answers_200_with_every_field(health):
 
 def test_body_holds_no_secret(health, droplet):
     droplet.pm2.set_output("", exit_code=1, stderr="connect to redis://:redis-s3cret@10.0.0.5:6379 failed\n")
-    _, body = probed(health())
+    _, body = probed(health(pm2_method="jlist"))
     text = json.dumps(body)
     for secret in ("pg-s3cret", "redis-s3cret", "s3cr3t"):
         assert secret not in text
     assert "redis://***@10.0.0.5:6379" in body["checks"]["pm2"]["detail"]
 
 
-def test_a_stopped_frontend_instance_answers_503(health, droplet):
+@pytest.mark.parametrize("pm2_method", ["rpc", "jlist"])
+def test_a_stopped_frontend_instance_answers_503(health, droplet, pm2_method):
     droplet.pm2.set_processes({"agent": 4, "frontend": 1}, stopped={"frontend": 1})
-    code, body = probed(health())
+    code, body = probed(health(pm2_method=pm2_method))
     assert code == 503
     assert body["status"] == "unhealthy"
     assert body["instances"]["frontend"] == {"online": 1, "min": 2}
     assert body["failing"] == ["pm2: agent 4/4 online, frontend 1/2 online"]
 
 
-def test_minimums_are_configurable(health, droplet):
+@pytest.mark.parametrize("pm2_method", ["rpc", "jlist"])
+def test_minimums_are_configurable(health, droplet, pm2_method):
     droplet.pm2.set_processes({"agent": 2, "frontend": 1})
-    code, body = probed(health(min_instances={"agent": 2, "frontend": 1}))
+    code, body = probed(health(min_instances={"agent": 2, "frontend": 1}, pm2_method=pm2_method))
     assert code == 200
     assert body["instances"] == {"agent": {"online": 2, "min": 2}, "frontend": {"online": 1, "min": 1}}
 
@@ -59,20 +61,20 @@ def test_minimums_are_configurable(health, droplet):
 def test_notices_before_the_jlist_json_are_skipped(health, droplet):
     droplet.pm2.set_processes({"agent": 4, "frontend": 2},
                               notice=">>>> In-memory PM2 is out-of-date, do:\n>>>> $ pm2 update\n")
-    assert probed(health())[0] == 200
+    assert probed(health(pm2_method="jlist"))[0] == 200
 
 
 def test_no_pm2_daemon_fails_without_running_pm2(health, droplet):
     # `pm2 jlist` would spawn a daemon inside the health service's sandbox: it must not be called.
     droplet.pm2.daemon_dead()
-    code, body = probed(health())
+    code, body = probed(health(pm2_method="jlist"))
     assert code == 503
     assert body["checks"]["pm2"]["detail"].startswith("PM2 daemon not running")
     assert droplet.pm2.call_count() == 0
 
 
 def test_missing_pm2_binary_answers_503_with_the_reason(health, tmp_path):
-    code, body = probed(health(pm2_bin=str(tmp_path / "no-such-pm2")))
+    code, body = probed(health(pm2_method="jlist", pm2_bin=str(tmp_path / "no-such-pm2")))
     assert code == 503
     assert body["checks"]["pm2"]["detail"] == f"pm2 not found at {tmp_path / 'no-such-pm2'}"
 
@@ -84,14 +86,38 @@ def test_missing_pm2_binary_answers_503_with_the_reason(health, tmp_path):
 ])
 def test_failing_pm2_answers_503_with_the_reason(health, droplet, stdout, exit_code, reason):
     droplet.pm2.set_output(stdout, exit_code=exit_code, stderr="boom\n")
-    code, body = probed(health())
+    code, body = probed(health(pm2_method="jlist"))
     assert code == 503
     assert body["checks"]["pm2"]["detail"].startswith(reason)
 
 
-def test_pm2_runs_with_the_service_users_pm2_home(health, droplet):
-    probed(health())
+def test_jlist_method_runs_pm2_jlist(health, droplet):
+    probed(health(pm2_method="jlist"))
     assert droplet.pm2.calls.read_text() == "jlist\n"
+    assert droplet.pm2.daemon.requests == []
+
+
+def test_rpc_method_asks_the_daemon_without_running_pm2(health, droplet):
+    code, _ = probed(health())
+    assert code == 200
+    assert droplet.pm2.call_count() == 0
+    [(call, message_id)] = droplet.pm2.daemon.requests
+    assert call == {"type": "call", "method": "getMonitorData", "args": [{}]}
+    assert message_id == "agentc2-health:1"
+
+
+def test_rpc_without_a_daemon_answers_503_with_the_reason(health, droplet):
+    droplet.pm2.daemon.close()
+    (droplet.pm2.home / "rpc.sock").unlink()
+    code, body = probed(health())
+    assert code == 503
+    assert body["checks"]["pm2"]["detail"].startswith(f"PM2 daemon not answering on {droplet.pm2.home / 'rpc.sock'}")
+
+
+def test_amp_messages_round_trip_even_when_split(program):
+    message = program.amp_encode([{"args": [[{"name": "agent"}]]}, "id:7"])
+    assert program.amp_decode(message[:-1]) is None
+    assert program.amp_decode(message) == [{"args": [[{"name": "agent"}]]}, "id:7"]
 
 
 def test_agent_error_answers_503(health, droplet):
@@ -202,6 +228,6 @@ def test_probe_cycle_runs_probes_concurrently(health, droplet):
     # A slow pm2 must not add its time to the other probes'.
     droplet.pm2.bin.write_text(droplet.pm2.bin.read_text().replace(
         "import pathlib, sys\n", "import pathlib, sys, time\ntime.sleep(0.5)\n"))
-    _, body = probed(health())
+    _, body = probed(health(pm2_method="jlist"))
     assert body["checks"]["pm2"]["ms"] >= 500
     assert body["checks"]["agent"]["ms"] < 400

@@ -127,6 +127,7 @@ def test_drain_without_permission_exits_2(droplet, tmp_path):
 
 @pytest.mark.parametrize("changes, message", [
     ({"port": "3002"}, "port must be a port number"),
+    ({"pm2_method": "socket"}, "pm2_method must be one of jlist, rpc"),
     ({"probe_interval": 0}, "probe_interval must be a positive number"),
     ({"min_instances": {"agent": -1}}, "min_instances must map app names to counts >= 0"),
     ({"frontend_urls": []}, "agent_url and frontend_urls (at least one) must be http:// URLs"),
