@@ -31,7 +31,9 @@ run_stage() {
 run_stage lint ansible-lint --profile production --nocolor
 run_stage changelog antsibull-changelog lint
 run_stage sanity scripts/sanity.sh
+run_stage build scripts/check-build.sh
 run_stage unit pytest tests/unit --junitxml="$results/unit.xml" -q
+run_stage e2e-double pytest tests/e2e_double --junitxml="$results/e2e-double.xml" -q
 run_stage reference-app examples/agentc2-reference/scripts/test-with-services.sh
 for scenario in "$@"; do
   run_stage "molecule:$scenario" scripts/molecule-scenario.sh "$scenario"
