@@ -37,7 +37,8 @@ max_retries=8, concurrency=8, max_retry_time=120, requests_per_minute=250, ...)`
 ``TOKEN_ENV_VARS``, ``BASE_URL_ENV_VAR``, ``DEFAULT_BASE_URL``: the environment the options read.
 
 Behaviour:
-- retries on 429, 5xx, timeouts and connection errors, at most ``max_retries`` times and within
+- retries on 429, 5xx, timeouts and connection errors (POST and PATCH only on 429 and refused
+  connections, since a repeat could create a resource twice), at most ``max_retries`` times and within
   ``max_retry_time`` seconds per request, with jittered exponential backoff; a ``Retry-After``
   (or, for 429, ``ratelimit-reset``) from the API sets the wait instead, and a 429 holds back
   every thread of the client until then;
@@ -73,6 +74,10 @@ DEFAULT_TIMEOUT = 30
 DEFAULT_MAX_RETRIES = 8
 DEFAULT_CONCURRENCY = 8
 DEFAULT_MAX_RETRY_TIME = 120.0
+# A POST or PATCH answered by a 5xx, or lost to a timeout or a dropped connection, may already
+# have taken effect (a second droplet, a second alert policy): those are not sent again. A 429
+# (refused before the API acts) and a refused connection (nothing was sent) are safe for any method.
+SAFE_TO_REPEAT = frozenset(('GET', 'HEAD', 'PUT', 'DELETE'))
 API_REQUESTS_PER_MINUTE = 250
 MAX_PER_PAGE = 200
 BREAKER_THRESHOLD = 5
@@ -370,6 +375,8 @@ class DigitalOceanClient(object):
             return error, delay + random.uniform(0, min(1.0, delay / 10.0))
         if status >= 500:
             self._breaker.record_failure(error)
+            if method not in SAFE_TO_REPEAT:
+                return error, None
             return error, _retry_after(attempt.headers) or self._backoff(retries)
         self._breaker.record_success()
         return error, None
@@ -382,6 +389,8 @@ class DigitalOceanClient(object):
         kind = 'timed out' if isinstance(reason, (socket.timeout, TimeoutError)) else 'connection failed'
         error = DigitalOceanError('%s (%s)' % (kind, self._redact(str(reason))), method=method, path=path)
         self._breaker.record_failure(error)
+        if method not in SAFE_TO_REPEAT and not isinstance(reason, ConnectionRefusedError):
+            return error, None
         return error, self._backoff(retries)
 
     def _http_error(self, attempt, method, path):

@@ -91,12 +91,16 @@ def test_an_item_repeated_on_a_later_page_is_kept_once(do_api):
 
 # -- verbs and bodies ------------------------------------------------------------------------
 
-def test_verbs_send_json_bodies_and_decode_answers(do_api):
+def add_echo_route(do_api):
     def echo(request):
         return (204, None) if request.method == 'DELETE' else (201, {'method': request.method, 'got': request.body})
 
     for method in ('POST', 'PUT', 'PATCH', 'DELETE'):
         do_api.router.add(method, '/echo', echo)
+
+
+def test_verbs_send_json_bodies_and_decode_answers(do_api):
+    add_echo_route(do_api)
     client = client_for(do_api)
     assert client.post('/echo', {'name': 'a'}) == {'method': 'POST', 'got': {'name': 'a'}}
     assert client.put('echo', {'n': 1}) == {'method': 'PUT', 'got': {'n': 1}}
@@ -122,6 +126,34 @@ def test_5xx_is_retried_with_growing_jittered_backoff(do_api, fake_time, status)
     assert do_api.log.count(status=status) == 3 and client.stats['retries'] == 3
     steps = [0.5, 1.0, 2.0]
     assert all(step / 2 <= slept <= step for slept, step in zip(fake_time.sleeps, steps))
+
+
+@pytest.mark.parametrize('method', ['post', 'patch'])
+def test_a_5xx_answer_to_a_create_or_change_is_not_sent_twice(do_api, fake_time, method):
+    add_echo_route(do_api)
+    do_api.faults.script(503, count=1, path='/echo')
+    client = client_for(do_api, fake_time)
+    with pytest.raises(DigitalOceanError) as raised:
+        getattr(client, method)('/echo', {'name': 'web-1'})
+    assert raised.value.status == 503
+    assert do_api.log.count() == 1 and client.stats['retries'] == 0
+
+
+def test_a_dropped_post_is_not_sent_twice(do_api, fake_time):
+    add_echo_route(do_api)
+    do_api.faults.script(kind='drop', count=1)
+    client = client_for(do_api, fake_time)
+    with pytest.raises(DigitalOceanError):
+        client.post('/echo', {'name': 'web-1'})
+    assert client.stats['retries'] == 0
+
+
+def test_a_429_answer_to_a_post_is_retried(do_api, fake_time):
+    add_echo_route(do_api)
+    do_api.faults.script(429, count=1, retry_after=2)
+    client = client_for(do_api, fake_time)
+    assert client.post('/echo', {'name': 'web-1'})['got'] == {'name': 'web-1'}
+    assert client.stats['retries'] == 1
 
 
 def test_429_waits_for_retry_after_and_holds_back_every_thread(do_api, fake_time):
