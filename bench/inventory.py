@@ -50,7 +50,7 @@ def run(command, env, api=None):
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.monotonic()
         process = subprocess.Popen(command, env=env, stdout=out, stderr=err)
-        _, status, usage = os.wait4(process.pid, 0)
+        _pid, status, usage = os.wait4(process.pid, 0)
         wall = time.monotonic() - started
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
@@ -67,7 +67,7 @@ def run(command, env, api=None):
 
 def best_of(repeat, command, env, api=None):
     """The median run by wall time (repeat is odd in practice: 1 or 3)."""
-    runs = sorted((run(command, env, api) for _ in range(repeat)), key=lambda measured: measured.wall)
+    runs = sorted((run(command, env, api) for _repeat in range(repeat)), key=lambda measured: measured.wall)
     return runs[len(runs) // 2]
 
 
@@ -192,7 +192,7 @@ def report(results):
         print('%-26s %9.2f %9.2f %10.0f %9d %13d' % (name, measured.wall, measured.cpu, measured.peak_mib,
                                                      measured.requests, measured.most_per_minute))
     read, built = plugin_seconds(results['ours cached --list-hosts'].output)
-    _, floor_built = plugin_seconds(results['floor --list-hosts'].output)
+    _floor_fetched, floor_built = plugin_seconds(results['floor --list-hosts'].output)
     own = read + built - floor_built
     print('\ncached run, plugin time (its -vv timer): %.2f s (read %.2f s + hosts built %.2f s);'
           '\nthe floor stores the same hosts and variables in %.2f s (ansible-core), so the plugin\'s own time'

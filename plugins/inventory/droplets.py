@@ -9,7 +9,7 @@ name: droplets
 short_description: DigitalOcean droplets as inventory, fast, for the command line and AWX
 version_added: 0.1.0
 author:
-  - AgentC2 platform team
+  - AgentC2 platform team (@agentc2)
 description:
   - Reads droplets from the DigitalOcean API v2 and makes every droplet a host.
   - Reads page 1 with 200 droplets, then the other pages concurrently; retries on 429, 5xx, timeouts

@@ -51,7 +51,6 @@ Behaviour:
 
 from __future__ import annotations
 
-import collections
 import json
 import random
 import socket

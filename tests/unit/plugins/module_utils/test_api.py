@@ -266,7 +266,7 @@ def test_a_success_resets_the_failure_count(fake_time):
 def test_sliding_window_never_admits_more_than_the_limit_in_any_period(fake_time):
     limiter = RateLimiter(limit=5, period=60.0, clock=fake_time.clock, sleep=fake_time.sleep)
     starts = []
-    for _ in range(23):
+    for _request in range(23):
         slot = limiter.acquire()
         starts.append(fake_time.now)
         fake_time.now += 2.0  # the response takes 2 s
