@@ -86,7 +86,7 @@ def test_broken_release_stops_on_the_first_droplet_and_rolls_it_back(fast_lb, tm
     # The second droplet was never drained, built, switched or reloaded: it served all along.
     assert not deploy_lab.release_exists(SECOND, broken)
     recap = deploy_lab.recap(run.output)
-    assert recap[FIRST]["failed"] == 1 and recap[FIRST]["rescued"] == 1, recap
+    assert recap[FIRST]["failed"] == 1 and recap[FIRST]["rescued"] >= 1, recap
     assert {a.release for a in load.answers if a.droplet == SECOND} == {before[SECOND]}
     assert_served_throughout(load, SECOND, run.started, run.finished)
     assert {a.release for a in load.answers if a.started >= run.finished} == set(before.values())
