@@ -139,6 +139,7 @@ plugin: agentc2.platform.droplets
 tag_name: agentc2
 statuses: [active]
 
+---
 # Connect over the VPC, a vaulted token, droplets named <name>.<region>, cached for ten minutes
 plugin: agentc2.platform.droplets
 api_token: "{{ vault_digitalocean_token }}"
@@ -150,6 +151,7 @@ cache_plugin: ansible.builtin.jsonfile
 cache_connection: ~/.cache/agentc2-inventory
 cache_timeout: 600
 
+---
 # Only big droplets in two regions, with a group per size and a composed variable
 plugin: agentc2.platform.droplets
 regions: [fra1, ams3]
