@@ -80,6 +80,10 @@ requests_per_second() {
          END {printf "%10.0f req/s   p99 %-9s non-2xx %s\n", rps, p99, (bad == "" ? 0 : bad)}'
 }
 
+exposure() {
+  docker exec "$name" systemd-analyze security "$@" 2>/dev/null | sed -n 's/.*Overall exposure level for [^:]*: //p'
+}
+echo "systemd-analyze security: role's caddy.service $(exposure caddy.service), packaged unit $(exposure --offline=yes /lib/systemd/system/caddy.service)"
 echo "caddy $(docker exec "$name" caddy version | cut -d' ' -f1), wrk -t2 -c$connections -d${duration}s, $(nproc) cores on this machine, load $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-44s' "http  :80  /api/health (LB check)"; requests_per_second http://127.0.0.1/api/health
 printf '%-44s' "https :443 /api/health"; requests_per_second https://agentc2.test/api/health

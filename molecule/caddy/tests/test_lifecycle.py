@@ -57,19 +57,22 @@ def test_hardened_unit_scores_better_than_the_packaged_one(host):
         ("ProtectHome", "yes"),
         ("PrivateTmp", "yes"),
         ("LockPersonality", "yes"),
-        ("RestrictAddressFamilies", "AF_UNIX AF_INET AF_INET6"),
+        ("RestrictAddressFamilies", "AF_INET AF_INET6 AF_UNIX"),
     ],
 )
 def test_unit_sandbox_property(host, prop, value):
     assert host.check_output(f"systemctl show -P {prop} caddy") == value
 
 
-def test_caddy_sees_its_config_read_only_and_its_state_writable(host):
-    # Inside caddy's mount namespace even root meets the read-only file system of ProtectSystem.
-    enter = f"nsenter -t {main_pid(host)} -m --"
-    assert "Read-only file system" in host.run(f"{enter} touch /etc/caddy/probe").stderr
-    assert host.run(f"{enter} touch /var/lib/caddy/probe").rc == 0
-    host.check_output(f"{enter} rm /var/lib/caddy/probe")
+def test_caddy_sees_the_system_read_only_and_its_state_writable(host):
+    # The mount table of caddy's own namespace; a later mount of the same point hides earlier ones.
+    mounts = {}
+    for line in host.file(f"/proc/{main_pid(host)}/mountinfo").content_string.splitlines():
+        fields = line.split()
+        mounts[fields[4]] = fields[5].split(",")
+    assert "ro" in mounts["/"]
+    assert "rw" in mounts["/var/lib/caddy"]
+    assert "rw" in mounts["/var/log/caddy"]
 
 
 def test_valid_change_reloads_without_restart(host, run_playbook):
