@@ -89,9 +89,8 @@ def test_body_and_config_hold_no_secret(host):
 def test_a_stopped_pm2_app_answers_503_until_started(host):
     try:
         host.check_output("agentc2-pm2 stop frontend")
-        code, body = wait_for(host, lambda code, body: code == 503)
-        assert body["status"] == "unhealthy"
-        assert body["instances"]["frontend"] == {"online": 0, "min": 2}
+        code, body = wait_for(host, lambda code, body: body["instances"].get("frontend", {}).get("online") == 0)
+        assert (code, body["status"]) == (503, "unhealthy")
         assert "pm2: agent 4/4 online, frontend 0/2 online" in body["failing"]
     finally:
         host.check_output("agentc2-pm2 start frontend")
