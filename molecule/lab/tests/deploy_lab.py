@@ -10,6 +10,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import lab
 
@@ -28,7 +29,8 @@ class Answer:
 
     @property
     def ok(self):
-        return 200 <= self.status < 300
+        # An answer without X-Release did not come from the app (e.g. Caddy matching no site).
+        return 200 <= self.status < 300 and bool(self.release)
 
 
 def get(path, timeout=5.0):
@@ -36,7 +38,8 @@ def get(path, timeout=5.0):
     started = time.monotonic()
     conn = http.client.HTTPSConnection(lab.LB_HOST, lab.LB_HTTPS_PORT, context=lab._TLS, timeout=timeout)  # pylint: disable=protected-access
     try:
-        conn.request("GET", path, headers={"Connection": "close"})
+        # Caddy serves the site by its name: the published port in Host would match no site.
+        conn.request("GET", path, headers={"Host": "localhost", "Connection": "close"})
         response = conn.getresponse()
         response.read()
         return Answer(started, response.status, response.getheader("X-Release", ""), response.getheader("X-Droplet", ""))
@@ -117,10 +120,16 @@ def lb_check_vars(settings):
     }
 
 
+def lab_inventory():
+    """Molecule's inventory directory: its own hosts file beside the links to inventory/lab
+    (MOLECULE_INVENTORY_FILE alone holds only Molecule's host list, without the groups)."""
+    return str(Path(os.environ["MOLECULE_INVENTORY_FILE"]).parent)
+
+
 def run_deploy(version, settings, *options, **extra_vars):
     """ansible-playbook playbooks/deploy.yml against the lab; returns its output and duration."""
     extra = {"app_version": version, **lb_check_vars(settings), **extra_vars}
-    command = ["ansible-playbook", "-i", os.environ["MOLECULE_INVENTORY_FILE"], str(DEPLOY_PLAYBOOK),
+    command = ["ansible-playbook", "-i", lab_inventory(), str(DEPLOY_PLAYBOOK),
                "-e", json.dumps(extra), *options]
     started = time.monotonic()
     result = subprocess.run(command, capture_output=True, text=True, check=False,

@@ -6,7 +6,6 @@ checks (fast_lb: 2 s / 3 / 3) and tell deploy.yml so; the last test uses the arc
 10 s / 3 / 3 and prints the ratio to the floor those thresholds impose."""
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -122,7 +121,7 @@ def test_deploy_ratio_with_the_architectures_checks(seed_lb, fast_lb):
     bench = lab.REPO_ROOT / "bench" / "deploy_ratio.py"
     try:
         with deploy_lab.OpenLoopLoad(rate=LOAD_RATE) as load:
-            result = subprocess.run([sys.executable, str(bench), "-i", os.environ["MOLECULE_INVENTORY_FILE"],
+            result = subprocess.run([sys.executable, str(bench), "-i", deploy_lab.lab_inventory(),
                                      "--version", version, "--droplets", str(len(lab.DROPLETS))],
                                     capture_output=True, text=True, check=False)
             time.sleep(2)
