@@ -43,7 +43,7 @@ up() {
   echo "PLAY RECAP of site.yml:"
   last_recap
   echo
-  echo "AgentC2 through the load balancer:  https://127.0.0.1:$https_port/   (http on 127.0.0.1:$http_port)"
+  echo "AgentC2 through the load balancer:  https://localhost:$https_port/   (http on localhost:$http_port)"
   echo "  Each droplet's Caddy signs with its own internal CA: use curl -k, or accept the browser warning."
   echo
   for droplet in "${droplets[@]}"; do
@@ -52,7 +52,8 @@ up() {
     echo
   done
   echo "health through the load balancer:"
-  curl -skS --max-time 5 "https://127.0.0.1:$https_port/api/health" || echo "(no answer)"
+  curl -skS --max-time 5 --resolve "localhost:$https_port:127.0.0.1" "https://localhost:$https_port/api/health" ||
+    echo "(no answer)"
   echo
   echo
   echo "load balancer's view:"

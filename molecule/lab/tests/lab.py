@@ -16,6 +16,9 @@ from pathlib import Path
 SCENARIO_DIR = Path(__file__).resolve().parent.parent
 REPO_ROOT = SCENARIO_DIR.parent.parent
 LB_HOST = "127.0.0.1"
+# The site name Caddy serves in the lab (https://localhost:8443); connecting to 127.0.0.1 keeps
+# localhost's IPv6 address out of the way (the port is published on IPv4 loopback only).
+SITE_NAME = "localhost"
 LB_HTTPS_PORT = int(os.environ.get("AGENTC2_LAB_HTTPS_PORT", "8443"))
 LB_CONTAINER = "lab-lb"
 DROPLETS = ("lab-droplet-1", "lab-droplet-2")
@@ -37,7 +40,7 @@ def request(method, path, body=None, timeout=5.0):
     """One request on a new connection (the load balancer balances connections)."""
     conn = http.client.HTTPSConnection(LB_HOST, LB_HTTPS_PORT, context=_TLS, timeout=timeout)
     try:
-        headers = {"Connection": "close"}
+        headers = {"Connection": "close", "Host": f"{SITE_NAME}:{LB_HTTPS_PORT}"}
         if body is not None:
             headers["Content-Type"] = "application/json"
             body = json.dumps(body)
