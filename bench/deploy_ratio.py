@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # Copyright: (c) 2026, AgentC2 platform team
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """How close the rolling deploy comes to the floor its load balancer imposes.
@@ -8,7 +7,7 @@ Runs playbooks/deploy.yml once and prints one JSON line: the deploy's duration, 
 timeout and re-admission wait = healthy threshold x interval) and their ratio. The target is a ratio
 of at most 1.25 with the architecture's 10 s / 3 / 3 checks. Prints; asserts nothing.
 
-  bench/deploy_ratio.py -i INVENTORY --version 1.4.2 [--droplets 2] [-e KEY=VALUE ...]
+  python3 bench/deploy_ratio.py -i INVENTORY --version 1.4.2 [--droplets 2] [-e KEY=VALUE ...]
 
 The check settings come from inventory/group_vars/all.yml unless given with -e (the same variables
 deploy.yml reads), so the floor is computed from what the deploy waited for.
@@ -48,7 +47,7 @@ def floor_seconds(settings, droplets):
 def parse_extra(pairs):
     extra = {}
     for pair in pairs:
-        key, _, value = pair.partition("=")
+        key, _unused, value = pair.partition("=")
         extra[key] = value
     return extra
 

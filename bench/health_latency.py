@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # Copyright: (c) 2026, AgentC2 platform team
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Latency of the health endpoint on loopback: N requests from C concurrent clients, then
@@ -26,7 +25,7 @@ def client(url, count, new_connections, latencies, statuses, lock):
     path = parts.path or "/"
     connection = None
     mine, codes = [], collections.Counter()
-    for _ in range(count):
+    for _unused in range(count):
         if connection is None or new_connections:
             connection = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=10)
         started = time.perf_counter()

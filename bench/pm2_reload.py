@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # Copyright: (c) 2026, AgentC2 platform team
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Zero-downtime PM2 reload, measured.
@@ -9,7 +8,7 @@ agent on the loopback of a droplet container, reloads the agent with PM2 the way
 `ready` before an old one gets SIGINT) in the middle of it, and prints the total requests, the
 failures (expected: 0), the latency and the worker pids before and after.
 
-usage: bench/pm2_reload.py [--container pm2-node] [--rate 100] [--duration 30]
+usage: python3 bench/pm2_reload.py [--container pm2-node] [--rate 100] [--duration 30]
 Needs a converged droplet container, e.g. `molecule converge -s pm2`. Exit status 1 when a request
 failed or the reload did not replace every worker.
 """

@@ -1,4 +1,4 @@
-#!/bin/bash
+#!/usr/bin/env bash
 # Build a signed apt repository at $1 laid out like Caddy's (dists/any-version/main) that holds
 # Debian's caddy re-versioned as $2. The signing key is published as $1/gpg.key.
 set -euo pipefail

@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 """Stand-in for an AgentC2 upstream: answers every GET with its name and the path it saw."""
 
 import sys

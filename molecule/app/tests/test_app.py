@@ -106,7 +106,7 @@ def test_a_note_posted_to_the_api_lands_in_postgresql(host, services):
 def test_visits_counted_by_the_api_land_in_redis(host, services):
     read = "redis-cli -a molecule-redis-secret --no-auth-warning GET agentc2:visits"
     before = int(services.check_output(read) or 0)
-    for _ in range(3):
+    for _unused in range(3):
         assert headers(host, "http://127.0.0.1:3001/api/visits", "POST")[0] == 200
     assert int(services.check_output(read)) == before + 3
 

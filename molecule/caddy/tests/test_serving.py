@@ -28,7 +28,7 @@ def https(host, path, *curl_args):
 
 def split(result):
     assert result.rc == 0, result.stderr
-    body, _, code = result.stdout.rpartition("\n")
+    body, _unused, code = result.stdout.rpartition("\n")
     return int(code), body
 
 
@@ -70,7 +70,7 @@ def test_security_headers_on_https(host):
     result = https(host, "/", "-D", "-", "-o", "/dev/null")
     headers = {
         name.strip().lower(): value.strip()
-        for name, _, value in (line.partition(":") for line in result.stdout.splitlines())
+        for name, _unused, value in (line.partition(":") for line in result.stdout.splitlines())
     }
     assert headers["strict-transport-security"] == "max-age=31536000; includeSubDomains"
     assert headers["x-content-type-options"] == "nosniff"

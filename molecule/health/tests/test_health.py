@@ -20,7 +20,7 @@ def get(host, url=HEALTH, *curl_args):
     """(status, parsed JSON body) of a GET from inside the droplet."""
     result = host.run(f"curl -sS --max-time 5 -w '\\n%{{http_code}}' {' '.join(curl_args)} {url}")
     assert result.rc == 0, result.stderr
-    body, _, code = result.stdout.rpartition("\n")
+    body, _unused, code = result.stdout.rpartition("\n")
     return int(code), json.loads(body)
 
 
@@ -80,7 +80,7 @@ def test_root_path_answers_the_same(host):
 
 
 def test_body_and_config_hold_no_secret(host):
-    _, body = get(host)
+    _unused, body = get(host)
     text = json.dumps(body) + host.file("/etc/agentc2/health.json").content_string
     for secret in SECRETS:
         assert secret not in text
@@ -108,7 +108,7 @@ def test_drain_answers_503_on_the_next_request_and_undrain_200(host):
     finally:
         assert host.check_output("agentc2-health undrain") == "undrained"
     assert host.check_output("agentc2-health undrain") == "not drained"
-    code, _ = get(host)
+    code, _unused = get(host)
     assert code == 200
     assert host.run("agentc2-health status").rc == 0
 
@@ -137,7 +137,7 @@ def test_drain_through_caddy_answers_503(host):
         host.check_output("agentc2-health drain")
         code, body = get(host, f"https://{SITE}/api/health", f"--cacert {CADDY_CA} --resolve {SITE}:443:127.0.0.1")
         assert (code, body["status"]) == (503, "draining")
-        code, _ = get(host, "http://127.0.0.1/api/health")
+        code, _unused = get(host, "http://127.0.0.1/api/health")
         assert code == 503
     finally:
         host.check_output("agentc2-health undrain")

@@ -128,7 +128,7 @@ class SteadyLoad:
             time.sleep(0.05)
 
     def __enter__(self):
-        self._threads = [threading.Thread(target=self._client, daemon=True) for _ in range(self.clients)]
+        self._threads = [threading.Thread(target=self._client, daemon=True) for _unused in range(self.clients)]
         for thread in self._threads:
             thread.start()
         return self

@@ -4,7 +4,6 @@ The tests run in this order: health and round robin, stateless, failover with fa
 dependency outage, then one failover with the architecture's own 10 s / 3 / 3 checks."""
 
 import json
-import subprocess
 import time
 import uuid
 
@@ -34,7 +33,7 @@ def test_each_droplet_is_healthy_on_port_80(droplet):
 
 
 def test_round_robin_reaches_both_droplets(fast_lb):  # pylint: disable=unused-argument
-    served = [lab.request("GET", "/api/info") for _ in range(100)]
+    served = [lab.request("GET", "/api/info") for _unused in range(100)]
     assert all(r.status == 200 for r in served), [r.status for r in served if r.status != 200]
     counts = {droplet: sum(r.droplet == droplet for r in served) for droplet in lab.DROPLETS}
     lab.record_figure("round robin", f"requests to {lab.DROPLETS[0]} / 100", counts[lab.DROPLETS[0]], "req")
@@ -51,7 +50,7 @@ def test_data_written_through_one_droplet_is_read_through_the_other(fast_lb):
     lab.docker("kill", KILLED)
     lab.wait_for_state(KILLED, lab.is_down, timeout=fast_lb["fall"] * fast_lb["interval"] + 15)
 
-    reads = [lab.request("GET", f"/api/notes/{note_id}") for _ in range(10)]
+    reads = [lab.request("GET", f"/api/notes/{note_id}") for _unused in range(10)]
     assert all(r.status == 200 and r.droplet == SURVIVOR for r in reads), [(r.status, r.droplet) for r in reads]
     assert all(r.json()["text"] == text for r in reads)
     assert lab.request("GET", "/api/notes").json()["notes"][0]["id"] == note_id
@@ -110,7 +109,7 @@ def test_redis_outage_keeps_both_droplets_in_the_load_balancer(fast_lb):
             status, body = droplet_health(droplet)
             assert status == 200, body
             assert body["dependencies"]["redis"]["reachable"] is False, body
-        visits = [lab.request("POST", "/api/visits") for _ in range(4)]
+        visits = [lab.request("POST", "/api/visits") for _unused in range(4)]
         assert {r.status for r in visits} == {503}, [(r.status, r.body) for r in visits]
         assert all("redis unavailable" in r.body for r in visits)
         # What does not need Redis still works.

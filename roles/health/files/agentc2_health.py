@@ -190,7 +190,7 @@ def amp_decode(buffer):
     if not buffer:
         return None
     offset, args = 1, []
-    for _ in range(buffer[0] & 0x0F):
+    for _unused in range(buffer[0] & 0x0F):
         if len(buffer) < offset + 4:
             return None
         (length,) = struct.unpack(">I", buffer[offset:offset + 4])

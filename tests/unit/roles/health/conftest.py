@@ -151,9 +151,9 @@ class FakePm2:
         self.daemon = FakePm2Daemon(self.home / "rpc.sock", self, program)
 
     def set_processes(self, online, stopped=None, notice=""):
-        processes = [pm2_process(name) for name, count in online.items() for _ in range(count)]
+        processes = [pm2_process(name) for name, count in online.items() for _unused in range(count)]
         processes += [pm2_process(name, "stopped") for name, count in (stopped or {}).items()
-                      for _ in range(count)]
+                      for _unused in range(count)]
         self.processes = processes
         self.set_output(notice + json.dumps(processes) + "\n")
 

@@ -33,7 +33,7 @@ def test_all_online_answers_200_with_every_field(health):
 
 def test_body_holds_no_secret(health, droplet):
     droplet.pm2.set_output("", exit_code=1, stderr="connect to redis://:redis-s3cret@10.0.0.5:6379 failed\n")
-    _, body = probed(health(pm2_method="jlist"))
+    _unused, body = probed(health(pm2_method="jlist"))
     text = json.dumps(body)
     for secret in ("pg-s3cret", "redis-s3cret", "s3cr3t"):
         assert secret not in text
@@ -98,7 +98,7 @@ def test_jlist_method_runs_pm2_jlist(health, droplet):
 
 
 def test_rpc_method_asks_the_daemon_without_running_pm2(health, droplet):
-    code, _ = probed(health())
+    code, _unused = probed(health())
     assert code == 200
     assert droplet.pm2.call_count() == 0
     [(call, message_id)] = droplet.pm2.daemon.requests
@@ -169,7 +169,7 @@ def test_dependency_down_fails_with_fail_on_dependencies(health, droplet):
 
 def test_dependency_address_from_variables_overrides_the_env_file(health, droplet):
     other = droplet.redis.port
-    _, body = probed(health(postgres=f"127.0.0.1:{other}"))
+    _unused, body = probed(health(postgres=f"127.0.0.1:{other}"))
     assert body["checks"]["postgres"]["detail"] == f"127.0.0.1:{other} accepts connections"
 
 
@@ -228,6 +228,6 @@ def test_probe_cycle_runs_probes_concurrently(health, droplet):
     # A slow pm2 must not add its time to the other probes'.
     droplet.pm2.bin.write_text(droplet.pm2.bin.read_text().replace(
         "import pathlib, sys\n", "import pathlib, sys, time\ntime.sleep(0.5)\n"))
-    _, body = probed(health(pm2_method="jlist"))
+    _unused, body = probed(health(pm2_method="jlist"))
     assert body["checks"]["pm2"]["ms"] >= 500
     assert body["checks"]["agent"]["ms"] < 400

@@ -30,7 +30,7 @@ def wait_for(port, predicate, timeout=10.0):
     last = None
     while time.monotonic() < deadline:
         try:
-            code, _, payload = get(port)
+            code, _unused, payload = get(port)
             last = (code, json.loads(payload))
             if predicate(*last):
                 return last
@@ -78,7 +78,7 @@ def test_sighup_reloads_the_configuration(droplet, service):
     wait_for(port, lambda code, body: code == 200)
     droplet.write_config(min_instances={"agent": 6, "frontend": 2})
     service.send_signal(signal.SIGHUP)
-    _, body = wait_for(port, lambda code, body: code == 503)
+    _unused, body = wait_for(port, lambda code, body: code == 503)
     assert body["instances"]["agent"] == {"online": 4, "min": 6}
 
 
