@@ -1,14 +1,17 @@
 # Copyright: (c) 2026, AgentC2 platform team
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Pure helpers shared by the DigitalOcean resource modules.
+"""Helpers shared by the DigitalOcean resource modules.
 
-No HTTP here: the modules talk to the API through the one client in _api.py. These functions
-compare desired and current state, so they are unit-tested without a server.
+No HTTP here: the modules talk to the API through the one client in _api.py. Most of these
+functions compare desired and current state, so they are unit-tested without a server;
+``reconcile`` is the one flow every module's main() runs.
 """
 
 from __future__ import annotations
 
 import json
+
+from ansible_collections.agentc2.platform.plugins.module_utils._api import DigitalOceanError, client_from_module
 
 
 class AmbiguousResource(Exception):
@@ -46,3 +49,19 @@ def range_error(label, value, low, high):
     if value is None or low <= value <= high:
         return None
     return "%s must be between %d and %d, got %s" % (label, low, high, value)
+
+
+def reconcile(module, label, input_errors, ensure):
+    """Check the input, then bring the resource to its desired state; fail the module otherwise.
+
+    Bad input is refused before any API call that could change something, and an API error
+    reaches the user with the resource named. Returns what ``ensure(module, client)`` returns.
+    """
+    problems = input_errors(module.params)
+    if problems:
+        module.fail_json(msg="%s: %s" % (label, "; ".join(problems)))
+    client = client_from_module(module)
+    try:
+        return ensure(module, client)
+    except (AmbiguousResource, DigitalOceanError) as error:
+        module.fail_json(msg="%s: %s" % (label, error))

@@ -131,11 +131,10 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.agentc2.platform.plugins.module_utils._api import (
     DigitalOceanError,
     api_argument_spec,
-    client_from_module,
 )
 from ansible_collections.agentc2.platform.plugins.module_utils._resource import (
-    AmbiguousResource,
     find_unique,
+    reconcile,
 )
 
 # Seconds between two polls of an asynchronous state; the API's objects change within seconds.
@@ -366,14 +365,7 @@ def main():
         wait_timeout=dict(type="int", default=300),
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    errors = input_errors(module.params)
-    if errors:
-        module.fail_json(msg="droplet %r: %s" % (module.params["name"], "; ".join(errors)))
-    client = client_from_module(module)
-    try:
-        changed, droplet, before, after = ensure(module, client)
-    except (AmbiguousResource, DigitalOceanError) as error:
-        module.fail_json(msg="droplet %r: %s" % (module.params["name"], error))
+    changed, droplet, before, after = reconcile(module, "droplet %r" % module.params["name"], input_errors, ensure)
     module.exit_json(changed=changed, droplet=droplet, diff=dict(before=before, after=after), **addresses(droplet))
 
 

@@ -161,14 +161,12 @@ import re
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.agentc2.platform.plugins.module_utils._api import (
-    DigitalOceanError,
     api_argument_spec,
-    client_from_module,
 )
 from ansible_collections.agentc2.platform.plugins.module_utils._resource import (
-    AmbiguousResource,
     canonical,
     find_unique,
+    reconcile,
 )
 
 TARGET_KEYS = ("addresses", "droplet_ids", "load_balancer_uids", "kubernetes_ids", "tags")
@@ -335,14 +333,7 @@ def main():
         droplet_ids=dict(type="list", elements="int", default=[]),
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    errors = input_errors(module.params)
-    if errors:
-        module.fail_json(msg="firewall %r: %s" % (module.params["name"], "; ".join(errors)))
-    client = client_from_module(module)
-    try:
-        changed, firewall, before, after = ensure(module, client)
-    except (AmbiguousResource, DigitalOceanError) as error:
-        module.fail_json(msg="firewall %r: %s" % (module.params["name"], error))
+    changed, firewall, before, after = reconcile(module, "firewall %r" % module.params["name"], input_errors, ensure)
     module.exit_json(changed=changed, firewall=firewall, diff=dict(before=before, after=after))
 
 

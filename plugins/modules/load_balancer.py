@@ -199,13 +199,12 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.agentc2.platform.plugins.module_utils._api import (
     DigitalOceanError,
     api_argument_spec,
-    client_from_module,
 )
 from ansible_collections.agentc2.platform.plugins.module_utils._resource import (
-    AmbiguousResource,
     canonical,
     find_unique,
     range_error,
+    reconcile,
 )
 
 # Seconds between two polls of an asynchronous state.
@@ -452,14 +451,7 @@ def main():
         mutually_exclusive=[("tag", "droplet_ids")],
         supports_check_mode=True,
     )
-    errors = input_errors(module.params)
-    if errors:
-        module.fail_json(msg="load balancer %r: %s" % (module.params["name"], "; ".join(errors)))
-    client = client_from_module(module)
-    try:
-        changed, lb, before, after = ensure(module, client)
-    except (AmbiguousResource, DigitalOceanError) as error:
-        module.fail_json(msg="load balancer %r: %s" % (module.params["name"], error))
+    changed, lb, before, after = reconcile(module, "load balancer %r" % module.params["name"], input_errors, ensure)
     module.exit_json(changed=changed, load_balancer=lb, diff=dict(before=before, after=after))
 
 

@@ -158,11 +158,9 @@ policy:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.agentc2.platform.plugins.module_utils._api import (
-    DigitalOceanError,
     api_argument_spec,
-    client_from_module,
 )
-from ansible_collections.agentc2.platform.plugins.module_utils._resource import canonical
+from ansible_collections.agentc2.platform.plugins.module_utils._resource import canonical, reconcile
 
 DOCUMENTED_TYPES = [
     "v1/insights/droplet/%s" % name for name in (
@@ -311,14 +309,7 @@ def main():
         )),
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    errors = input_errors(module.params)
-    if errors:
-        module.fail_json(msg="alert policy %r: %s" % (module.params["description"], "; ".join(errors)))
-    client = client_from_module(module)
-    try:
-        changed, policy, before, after = ensure(module, client)
-    except DigitalOceanError as error:
-        module.fail_json(msg="alert policy %r: %s" % (module.params["description"], error))
+    changed, policy, before, after = reconcile(module, "alert policy %r" % module.params["description"], input_errors, ensure)
     module.exit_json(changed=changed, policy=masked_policy(policy), diff=dict(before=shown(before), after=shown(after)))
 
 

@@ -131,14 +131,12 @@ from urllib.parse import urlparse
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.agentc2.platform.plugins.module_utils._api import (
-    DigitalOceanError,
     api_argument_spec,
-    client_from_module,
 )
 from ansible_collections.agentc2.platform.plugins.module_utils._resource import (
-    AmbiguousResource,
     canonical,
     find_unique,
+    reconcile,
 )
 
 THRESHOLD_TYPES = ("latency", "ssl_expiry")
@@ -327,14 +325,7 @@ def main():
         )),
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    errors = input_errors(module.params)
-    if errors:
-        module.fail_json(msg="uptime check %r: %s" % (module.params["name"], "; ".join(errors)))
-    client = client_from_module(module)
-    try:
-        changed, check, before, after = ensure(module, client)
-    except (AmbiguousResource, DigitalOceanError) as error:
-        module.fail_json(msg="uptime check %r: %s" % (module.params["name"], error))
+    changed, check, before, after = reconcile(module, "uptime check %r" % module.params["name"], input_errors, ensure)
     module.exit_json(changed=changed, check=masked(check), diff=dict(before=masked(before), after=masked(after)))
 
 

@@ -128,8 +128,18 @@ def test_api_error_reaches_the_user_with_its_message_and_without_token(run):
     assert run.api.token not in str(result)
 
 
-def test_server_errors_are_retried(run):
+def test_a_server_error_on_create_is_reported_not_sent_twice(run):
+    # A POST answered by a 5xx may already have created the load balancer: sending it again could
+    # make a second one, so the error reaches the user, with the resource named.
     run.api.faults.script(503, count=1, method='POST', path='/load_balancers')
+    result = run(load_balancer, **SEED)
+    assert result['failed'] is True
+    assert "load balancer 'agentc2-lb'" in result['msg'] and 'HTTP 503' in result['msg']
+    assert run.api.log.count(method='POST') == 1
+
+
+def test_server_errors_on_reads_are_retried(run):
+    run.api.faults.script(503, count=1, method='GET', path='/load_balancers')
     result = run(load_balancer, **SEED)
     assert result['changed'] is True
     assert len(run.api.store.table('load_balancers')) == 1
