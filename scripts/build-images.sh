@@ -84,8 +84,10 @@ build_image() {
 # Builds of an older recipe only take disk space; one still used by a container stays.
 remove_stale_builds() {
   local release=$1 current=$2 old
-  docker image ls --format '{{.Repository}}:{{.Tag}}' "$repo" | grep "^$repo:$release-" | grep -vx "$current" |
-    while read -r old; do docker rmi "$old" >/dev/null 2>&1 || true; done
+  for old in $(docker image ls --format '{{.Repository}}:{{.Tag}}' "$repo"); do
+    [[ $old == "$repo:$release-"* && $old != "$current" ]] || continue
+    docker rmi "$old" >/dev/null 2>&1 || true
+  done
 }
 
 command -v debootstrap >/dev/null || { echo "debootstrap is missing: apt-get install debootstrap" >&2; exit 1; }
