@@ -11,6 +11,10 @@ BUILD       := .build
 # Molecule and the unit tests resolve agentc2.platform.* to the working copy.
 COLLECTIONS := $(BUILD)/collections
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/$(COLLECTIONS)
+# Ansible's home inside the build tree: a copy of agentc2.platform installed under ~/.ansible
+# (by hand, or by an older Molecule) would otherwise shadow the working tree for ansible-lint,
+# which puts ~/.ansible/collections first.
+export ANSIBLE_HOME := $(CURDIR)/$(BUILD)/ansible-home
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 # The unit tests import the collection as ansible_collections.agentc2.platform.
 export PYTHONPATH := $(CURDIR)/$(COLLECTIONS)

@@ -33,6 +33,22 @@ droplet_health() {
   docker exec lab-lb curl -sS --max-time 5 "http://$address/api/health" || echo "(no answer)"
 }
 
+lb_states() {
+  docker exec lab-lb sh -c "echo 'show servers state droplets_http' | socat stdio /run/haproxy/admin.sock" |
+    awk 'NR > 2 && NF {print "  " $4 " " ($6 == 2 ? "UP" : "DOWN")}'
+}
+
+# A droplet joins the load balancer after `rise` healthy checks (3 x 10 s with the architecture's
+# numbers): wait for that, as a client would, before showing the answer through it.
+wait_for_lb() {
+  local deadline=$((SECONDS + 90))
+  echo "waiting for the load balancer to count both droplets healthy (3 checks, 10 s apart)..."
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    lb_states | grep -q DOWN || return 0
+    sleep 2
+  done
+}
+
 up() {
   mkdir -p .build
   : >"$log"
@@ -51,14 +67,14 @@ up() {
     droplet_health "$droplet"
     echo
   done
+  wait_for_lb
   echo "health through the load balancer:"
   curl -skS --max-time 5 --resolve "localhost:$https_port:127.0.0.1" "https://localhost:$https_port/api/health" ||
     echo "(no answer)"
   echo
   echo
   echo "load balancer's view:"
-  docker exec lab-lb sh -c "echo 'show servers state droplets_http' | socat stdio /run/haproxy/admin.sock" |
-    awk 'NR > 2 && NF {print "  " $4 " " ($6 == 2 ? "UP" : "DOWN")}'
+  lb_states
   echo
   echo "Stop the lab with: make demo-down"
 }
