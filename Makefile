@@ -22,7 +22,7 @@ export PYTHONPATH := $(CURDIR)/$(COLLECTIONS)
 SCENARIOS ?= $(shell scripts/molecule-scenarios.sh)
 
 .PHONY: help venv collection docker images host demo demo-down test lint sanity unit molecule \
-        bench-inventory bench-caddy test-deploy changelog build clean
+        bench-inventory bench-caddy test-lab test-deploy changelog build clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -69,6 +69,9 @@ molecule: venv collection images  ## every Molecule scenario (or SCENARIOS="a b"
 
 bench-inventory: venv collection  ## inventory plugin benchmark: 10,000 droplets, 100 ms latency
 	$(BIN)/python bench/inventory.py
+
+test-lab: venv collection images  ## the lab scenario with its HA tests (work in progress, not in make test)
+	scripts/molecule-scenario.sh lab
 
 test-deploy: venv collection images  ## the lab with the rolling-deploy tests only (work in progress)
 	AGENTC2_LAB_TESTS=test_deploy scripts/molecule-scenario.sh lab
