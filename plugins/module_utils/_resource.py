@@ -51,6 +51,20 @@ def range_error(label, value, low, high):
     return "%s must be between %d and %d, got %s" % (label, low, high, value)
 
 
+def notification_argument_spec():
+    """The alert recipients that monitoring alert policies and uptime checks both take.
+
+    Slack webhook URLs are secrets (no_log); the list itself is not.
+    """
+    return dict(
+        emails=dict(type="list", elements="str", default=[]),
+        slack=dict(type="list", elements="dict", default=[], no_log=False, options=dict(
+            channel=dict(type="str", required=True),
+            url=dict(type="str", required=True, no_log=True),
+        )),
+    )
+
+
 def reconcile(module, label, input_errors, ensure):
     """Check the input, then bring the resource to its desired state; fail the module otherwise.
 

@@ -160,7 +160,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.agentc2.platform.plugins.module_utils._api import (
     api_argument_spec,
 )
-from ansible_collections.agentc2.platform.plugins.module_utils._resource import canonical, reconcile
+from ansible_collections.agentc2.platform.plugins.module_utils._resource import canonical, notification_argument_spec, reconcile
 
 DOCUMENTED_TYPES = [
     "v1/insights/droplet/%s" % name for name in (
@@ -302,12 +302,8 @@ def main():
         tags=dict(type="list", elements="str", default=[]),
         entities=dict(type="list", elements="str", default=[]),
         enabled=dict(type="bool", default=True),
-        emails=dict(type="list", elements="str", default=[]),
-        slack=dict(type="list", elements="dict", default=[], no_log=False, options=dict(
-            channel=dict(type="str", required=True),
-            url=dict(type="str", required=True, no_log=True),
-        )),
     )
+    argument_spec.update(notification_argument_spec())
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     changed, policy, before, after = reconcile(module, "alert policy %r" % module.params["description"], input_errors, ensure)
     module.exit_json(changed=changed, policy=masked_policy(policy), diff=dict(before=shown(before), after=shown(after)))

@@ -136,6 +136,7 @@ from ansible_collections.agentc2.platform.plugins.module_utils._api import (
 from ansible_collections.agentc2.platform.plugins.module_utils._resource import (
     canonical,
     find_unique,
+    notification_argument_spec,
     reconcile,
 )
 
@@ -318,12 +319,8 @@ def main():
                 period=dict(type="str", choices=["2m", "3m", "5m", "10m", "15m", "30m", "1h"], default="2m"),
             ),
         ),
-        emails=dict(type="list", elements="str", default=[]),
-        slack=dict(type="list", elements="dict", default=[], no_log=False, options=dict(
-            channel=dict(type="str", required=True),
-            url=dict(type="str", required=True, no_log=True),
-        )),
     )
+    argument_spec.update(notification_argument_spec())
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     changed, check, before, after = reconcile(module, "uptime check %r" % module.params["name"], input_errors, ensure)
     module.exit_json(changed=changed, check=masked(check), diff=dict(before=masked(before), after=masked(after)))
