@@ -26,7 +26,9 @@ def run_playbook(tmp_path_factory):
     Lets a verifier prove what a role does with bad input or a second release, the way a user
     would see it: through ansible-playbook and its output.
     """
-    inventory = os.environ["MOLECULE_INVENTORY_FILE"]
+    # The inventory directory, not MOLECULE_INVENTORY_FILE alone: that file holds Molecule's host
+    # list only, and the groups and group_vars a scenario links (the lab's inventory/lab) sit beside it.
+    inventory = str(Path(os.environ["MOLECULE_INVENTORY_FILE"]).parent)
     workdir = tmp_path_factory.mktemp("playbooks")
 
     def run(playbook_yaml, *args):

@@ -10,7 +10,6 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import lab
 
@@ -120,16 +119,10 @@ def lb_check_vars(settings):
     }
 
 
-def lab_inventory():
-    """Molecule's inventory directory: its own hosts file beside the links to inventory/lab
-    (MOLECULE_INVENTORY_FILE alone holds only Molecule's host list, without the groups)."""
-    return str(Path(os.environ["MOLECULE_INVENTORY_FILE"]).parent)
-
-
 def run_deploy(version, settings, *options, **extra_vars):
     """ansible-playbook playbooks/deploy.yml against the lab; returns its output and duration."""
     extra = {"app_version": version, **lb_check_vars(settings), **extra_vars}
-    command = ["ansible-playbook", "-i", lab_inventory(), str(DEPLOY_PLAYBOOK),
+    command = ["ansible-playbook", "-i", lab.lab_inventory(), str(DEPLOY_PLAYBOOK),
                "-e", json.dumps(extra), *options]
     started = time.monotonic()
     result = subprocess.run(command, capture_output=True, text=True, check=False,

@@ -62,7 +62,7 @@ def lb_states():
     return {row["svname"]: row["status"] for row in rows if row["pxname"] == "droplets_http" and row["svname"] in DROPLETS}
 
 
-def wait_for_state(droplet, predicate, timeout, poll=0.25):
+def wait_for_state(droplet, predicate, timeout, poll=0.1):
     """Poll the load balancer until predicate(status) holds; return the time it first held."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -81,13 +81,19 @@ def is_down(status):
     return status.startswith("DOWN") or status.startswith("MAINT")
 
 
+def lab_inventory():
+    """Molecule's inventory directory: its own hosts file beside the links to inventory/lab
+    (MOLECULE_INVENTORY_FILE alone holds only Molecule's host list, without the groups)."""
+    return str(Path(os.environ["MOLECULE_INVENTORY_FILE"]).parent)
+
+
 def configure_lb(interval, timeout, rise, fall):
     """Re-render the load balancer's configuration with other check settings, and reload it."""
     extra = json.dumps(
         {"lab_lb_check_interval": interval, "lab_lb_check_timeout": timeout, "lab_lb_rise": rise, "lab_lb_fall": fall}
     )
     result = subprocess.run(
-        ["ansible-playbook", "-i", os.environ["MOLECULE_INVENTORY_FILE"], str(SCENARIO_DIR / "lb.yml"), "-e", extra],
+        ["ansible-playbook", "-i", lab_inventory(), str(SCENARIO_DIR / "lb.yml"), "-e", extra],
         capture_output=True,
         text=True,
         check=False,
@@ -153,8 +159,8 @@ def record_figure(scenario, name, value, unit):
 
 
 def figures_table():
-    lines = [f"{'measurement':<44} {'figure':>10}  unit", "-" * 64]
-    lines += [f"{scenario + ': ' + name:<44} {value:>10}  {unit}" for scenario, name, value, unit in FIGURES]
+    lines = [f"{'measurement':<52} {'figure':>10}  unit", "-" * 72]
+    lines += [f"{scenario + ': ' + name:<52} {value:>10}  {unit}" for scenario, name, value, unit in FIGURES]
     return "\n".join(lines)
 
 

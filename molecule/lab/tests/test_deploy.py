@@ -120,7 +120,7 @@ def test_deploy_ratio_with_the_architectures_checks(seed_lb, fast_lb):
     bench = lab.REPO_ROOT / "bench" / "deploy_ratio.py"
     try:
         with deploy_lab.OpenLoopLoad(rate=LOAD_RATE) as load:
-            result = subprocess.run([sys.executable, str(bench), "-i", deploy_lab.lab_inventory(),
+            result = subprocess.run([sys.executable, str(bench), "-i", lab.lab_inventory(),
                                      "--version", version, "--droplets", str(len(lab.DROPLETS))],
                                     capture_output=True, text=True, check=False)
             time.sleep(2)

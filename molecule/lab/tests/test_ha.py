@@ -56,8 +56,11 @@ def test_data_written_through_one_droplet_is_read_through_the_other(fast_lb):
     assert lab.request("GET", "/api/notes").json()["notes"][0]["id"] == note_id
 
 
-def measure_failover(settings, scenario):
-    """Kill a droplet under steady load, then start it again; record and check the figures."""
+def measure_failover(settings, scenario, lag=0.0):
+    """Kill a droplet under steady load, then start it again; record and check the figures.
+
+    lag: what the measurement itself may add to the detection time (one poll of the load
+    balancer's stats through `docker exec`), allowed where the bound is a few seconds only."""
     with lab.SteadyLoad() as load:
         time.sleep(3)
         assert not load.failed_between(0, time.monotonic()), "requests failed before the failure"
@@ -86,7 +89,7 @@ def measure_failover(settings, scenario):
     lab.record_figure(scenario, "first healthy check until back in LB", f"{rejoin:.1f}", "s")
     lab.record_figure(scenario, "requests served by rejoined droplet", len(load.served_by(KILLED, up_at + 1)), "req")
 
-    bound = settings["fall"] * settings["interval"] + settings["timeout"]
+    bound = settings["fall"] * settings["interval"] + settings["timeout"] + lag
     assert detection <= bound, f"detection took {detection:.1f} s, more than {bound} s"
     assert not failed_after, f"{len(failed_after)} requests failed after detection"
     # rise healthy checks, the first at first_success_at: (rise - 1) intervals, plus jitter.
@@ -95,7 +98,7 @@ def measure_failover(settings, scenario):
 
 
 def test_failover_with_fast_checks(fast_lb):
-    measure_failover(fast_lb, f"failover {fast_lb['interval']} s/{fast_lb['rise']}/{fast_lb['fall']}")
+    measure_failover(fast_lb, f"failover {fast_lb['interval']} s/{fast_lb['rise']}/{fast_lb['fall']}", lag=1.0)
 
 
 def test_redis_outage_keeps_both_droplets_in_the_load_balancer(fast_lb):
@@ -108,7 +111,9 @@ def test_redis_outage_keeps_both_droplets_in_the_load_balancer(fast_lb):
         for droplet in lab.DROPLETS:
             status, body = droplet_health(droplet)
             assert status == 200, body
-            assert body["dependencies"]["redis"]["reachable"] is False, body
+            # Redis is not critical for the droplet: the check reports it down, the droplet stays ok.
+            assert body["status"] == "ok" and body["checks"]["redis"]["ok"] is False, body
+            assert "unreachable" in body["checks"]["redis"]["detail"], body
         visits = [lab.request("POST", "/api/visits") for _unused in range(4)]
         assert {r.status for r in visits} == {503}, [(r.status, r.body) for r in visits]
         assert all("redis unavailable" in r.body for r in visits)
