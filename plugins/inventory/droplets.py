@@ -21,6 +21,10 @@ description:
     O(attributes) as host variables prefixed with O(hostvars_prefix). Values from the API are unsafe,
     they are never evaluated as templates.
   - The cache holds the raw API result, so O(cache_timeout), C(--flush-cache) and any cache plugin work.
+    Next to it, under the same key followed by C(_hosts), the cache holds the hosts built from that result
+    and the options that shaped them; a cached run with the same options reads only these, half the size,
+    and builds nothing again. O(filters), O(compose), O(groups) and O(keyed_groups) are evaluated on every
+    run. With a Jinja2 expression in O(hostnames) the built hosts are not cached (it may use a lookup).
   - Uses a configuration file whose name ends in C(droplets.yml), C(digitalocean.yml) or C(do.yml)
     (or C(.yaml)).
 extends_documentation_fragment:
@@ -164,6 +168,7 @@ compose:
   ansible_user: "'root'"
 """
 
+import json
 import re
 import time
 
@@ -190,6 +195,13 @@ ADDRESS_FALLBACKS = {
     'name': ('name',),
 }
 HOSTNAME_KEYWORDS = ('name', 'id', 'name-id', 'public_ipv4', 'private_ipv4')
+# The options that shape the built hosts: the cached hosts are used only when these are unchanged.
+RECIPE_OPTIONS = ('statuses', 'regions', 'vpc_uuid', 'connect_with', 'connect_fallback', 'hostnames', 'hostvars_prefix',
+                  'attributes', 'tag_groups', 'tag_group_prefix', 'tag_group_separator', 'region_groups',
+                  'region_group_prefix')
+# Part of the recipe: a release that builds hosts differently must not use hosts cached by an older one.
+BUILT_HOSTS_FORMAT = 1
+BUILT_HOSTS_KEY_SUFFIX = '_hosts'
 UNSAFE_GROUP_CHARS = re.compile(r'[^A-Za-z0-9_]')
 WARNING_EXAMPLES = 10
 
@@ -204,11 +216,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         super(InventoryModule, self).parse(inventory, loader, path, cache)
         self._refuse_unknown_options(self._read_config_data(path), path)
         started = time.monotonic()
-        droplets = self._droplets(path, cache)
-        fetched = time.monotonic()
-        self._populate(droplets)
-        self.display.vv('%s: %d droplets read in %.2f s, hosts built in %.2f s'
-                        % (self.NAME, len(droplets), fetched - started, time.monotonic() - fetched))
+        built, source = self._built_hosts(path, cache)
+        read = time.monotonic()
+        stored_in = self._populate(built)
+        self.display.vv('%s: %d droplets read in %.2f s (%s), hosts built in %.2f s (%.2f s of it ansible-core '
+                        'storing them)' % (self.NAME, built['droplets'], read - started, source,
+                                           time.monotonic() - read, stored_in))
 
     def _refuse_unknown_options(self, config, path):
         """Ansible ignores unknown keys in inventory files; a misspelt filter would then widen the inventory."""
@@ -222,19 +235,43 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     # -- reading -------------------------------------------------------------------------
 
-    def _droplets(self, path, cache):
-        """The raw API result, from the cache when allowed and present, else from the API."""
-        use_cache = self.get_option('cache')
-        cache_key = self.get_cache_key(path)
-        if use_cache and cache:
-            try:
-                return self._cache[cache_key]
-            except KeyError:
-                pass
+    def _built_hosts(self, path, cache):
+        """The hosts built from the droplets, and where they came from.
+
+        The cache holds the raw API result; next to it, under a key of its own, the hosts built from it
+        with the options that shaped them, so that a cached run with the same options skips decoding
+        the raw result (twice as large with the default attributes) and building the hosts again.
+        """
+        raw_key = self.get_cache_key(path)
+        built_key = raw_key + BUILT_HOSTS_KEY_SUFFIX
+        recipe = self._recipe()
+        if self.get_option('cache') and cache:
+            built = self._cache.get(built_key)
+            if built is not None and built.get('recipe') == recipe:
+                return built, 'cached hosts'
+            droplets = self._cache.get(raw_key)
+            if droplets is not None:
+                # Not stored: ansible-core would write the raw entry again with it, and so keep the raw
+                # result alive beyond cache_timeout.
+                return self._build(droplets, recipe), 'cached API result'
         droplets = self._fetch()
-        if use_cache:
-            self._cache[cache_key] = droplets
-        return droplets
+        built = self._build(droplets, recipe)
+        if self.get_option('cache'):
+            if self._built_hosts_cacheable():
+                # Set first so that it is written first and never outlives the raw result it came from.
+                self._cache[built_key] = built
+            self._cache[raw_key] = droplets
+        return built, 'API'
+
+    def _recipe(self):
+        """The options that shape the built hosts, as one comparable string."""
+        recipe = {name: self.get_option(name) for name in RECIPE_OPTIONS}
+        recipe['format'] = BUILT_HOSTS_FORMAT
+        return json.dumps(recipe, sort_keys=True)
+
+    def _built_hosts_cacheable(self):
+        """Hostname expressions may use lookups, whose results must not be frozen in the cache."""
+        return all(preference in HOSTNAME_KEYWORDS for preference in self.get_option('hostnames'))
 
     def _fetch(self):
         client = DigitalOceanClient(
@@ -264,25 +301,22 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                                      'DO_API_KEY, DO_OAUTH_TOKEN.')
         return to_native(token)
 
-    # -- building the inventory ----------------------------------------------------------
+    # -- building the hosts --------------------------------------------------------------
 
-    def _populate(self, droplets):
-        selected = [droplet for droplet in droplets if self._selected(droplet)]
-        names = self._hostnames(selected)
-        unreachable = []
-        for droplet in sorted(selected, key=lambda d: d['id']):
+    def _build(self, droplets, recipe):
+        """Every selected droplet as [host name, host variables, built-in groups], by id, with what to warn
+        about; plain JSON data, so that the cache can hold it."""
+        selected = sorted((droplet for droplet in droplets if self._selected(droplet)), key=lambda d: d['id'])
+        names, renamed = self._hostnames(selected)
+        hosts, unreachable = [], []
+        for droplet in selected:
             hostvars = self._hostvars(droplet)
             if hostvars is None:
-                unreachable.append(droplet)
+                unreachable.append('%s (id %s)' % (droplet.get('name'), droplet['id']))
                 continue
-            if not self._passes_filters(hostvars, names[droplet['id']]):
-                continue
-            self._add_host(names[droplet['id']], droplet, hostvars)
-        if unreachable:
-            self.display.warning('%d droplet(s) left out: no address for connect_with=%s%s: %s' % (
-                len(unreachable), self.get_option('connect_with'),
-                '' if self.get_option('connect_fallback') else ' (connect_fallback is off)',
-                _examples('%s (id %s)' % (d.get('name'), d['id']) for d in unreachable)))
+            hosts.append([names[droplet['id']], hostvars, list(self._builtin_groups(droplet))])
+        return {'recipe': recipe, 'droplets': len(droplets), 'hosts': hosts, 'renamed': renamed,
+                'unreachable': unreachable}
 
     def _selected(self, droplet):
         """The server-independent filters: statuses, regions, VPC."""
@@ -292,9 +326,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 and (not vpc or droplet.get('vpc_uuid') == vpc))
 
     def _hostnames(self, droplets):
-        """droplet id -> host name, unique: the lowest id keeps a repeated name, the others get -<id>."""
+        """droplet id -> host name, unique: the lowest id keeps a repeated name, the others get -<id>;
+        and the renamings. The droplets come sorted by id."""
         names, taken, renamed = {}, set(), []
-        for droplet in sorted(droplets, key=lambda d: d['id']):
+        for droplet in droplets:
             name = self._preferred_name(droplet)
             if name in taken:
                 unique = '%s-%s' % (name, droplet['id'])
@@ -302,10 +337,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 name = unique
             taken.add(name)
             names[droplet['id']] = name
-        if renamed:
-            self.display.warning('%d droplet(s) share a host name with another droplet and were renamed: %s'
-                                 % (len(renamed), _examples(renamed)))
-        return names
+        return names, renamed
 
     def _preferred_name(self, droplet):
         for preference in self.get_option('hostnames'):
@@ -324,7 +356,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if preference in ('public_ipv4', 'private_ipv4'):
             return _addresses(droplet).get(preference)
         try:
-            return self._compose(preference, self._attribute_vars(droplet))
+            return self._compose(preference, _untrusted(self._attribute_vars(droplet)))
         except Exception as error:  # pylint: disable=broad-except
             if self.get_option('strict'):
                 raise AnsibleError('Could not evaluate hostnames entry %r for droplet %s: %s'
@@ -349,8 +381,41 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def _attribute_vars(self, droplet):
         prefix = self.get_option('hostvars_prefix')
-        hostvars = {prefix + name: droplet.get(name) for name in self.get_option('attributes')}
-        return hostvars if _VALUES_UNTRUSTED_BY_DEFAULT else wrap_var(hostvars)
+        return {prefix + name: droplet.get(name) for name in self.get_option('attributes')}
+
+    def _builtin_groups(self, droplet):
+        separator = self.get_option('tag_group_separator')
+        if self.get_option('tag_groups'):
+            for tag in droplet.get('tags') or ():
+                yield _group_name(self.get_option('tag_group_prefix'), separator, tag)
+        region = (droplet.get('region') or {}).get('slug')
+        if self.get_option('region_groups') and region:
+            yield _group_name(self.get_option('region_group_prefix'), separator, region)
+
+    # -- adding them to the inventory --------------------------------------------------
+
+    def _populate(self, built):
+        """Add the built hosts that pass the filters; the seconds spent in ansible-core storing them."""
+        self._warn_about(built['renamed'], built['unreachable'])
+        stored_in = 0.0
+        for name, hostvars, groups in built['hosts']:
+            hostvars = _untrusted(hostvars)
+            if not self._passes_filters(hostvars, name):
+                continue
+            started = time.perf_counter()
+            self._store(name, hostvars, groups)
+            stored_in += time.perf_counter() - started
+            self._construct(name, hostvars)
+        return stored_in
+
+    def _warn_about(self, renamed, unreachable):
+        if renamed:
+            self.display.warning('%d droplet(s) share a host name with another droplet and were renamed: %s'
+                                 % (len(renamed), _examples(renamed)))
+        if unreachable:
+            self.display.warning('%d droplet(s) left out: no address for connect_with=%s%s: %s' % (
+                len(unreachable), self.get_option('connect_with'),
+                '' if self.get_option('connect_fallback') else ' (connect_fallback is off)', _examples(unreachable)))
 
     def _passes_filters(self, hostvars, name):
         for condition in self.get_option('filters'):
@@ -364,23 +429,14 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 return False
         return True
 
-    def _add_host(self, name, droplet, hostvars):
+    def _store(self, name, hostvars, groups):
+        """ansible-core's part: what any plugin pays to put these hosts, variables and groups into Ansible."""
         inventory = self.inventory
         inventory.add_host(name)
         for variable, value in hostvars.items():
             inventory.set_variable(name, variable, value)
-        for group in self._builtin_groups(droplet):
+        for group in groups:
             inventory.add_child(inventory.add_group(group), name)
-        self._construct(name, hostvars)
-
-    def _builtin_groups(self, droplet):
-        separator = self.get_option('tag_group_separator')
-        if self.get_option('tag_groups'):
-            for tag in droplet.get('tags') or ():
-                yield _group_name(self.get_option('tag_group_prefix'), separator, tag)
-        region = (droplet.get('region') or {}).get('slug')
-        if self.get_option('region_groups') and region:
-            yield _group_name(self.get_option('region_group_prefix'), separator, region)
 
     def _construct(self, name, hostvars):
         """compose, groups and keyed_groups, only when configured: templating costs per host."""
@@ -404,6 +460,11 @@ def _addresses(droplet):
             found.setdefault('public_ipv6', entry.get('ip_address'))
     found['name'] = droplet.get('name')
     return found
+
+
+def _untrusted(hostvars):
+    """Values from the API as ansible-core must see them: never evaluated as templates."""
+    return hostvars if _VALUES_UNTRUSTED_BY_DEFAULT else wrap_var(hostvars)
 
 
 def _group_name(prefix, separator, value):

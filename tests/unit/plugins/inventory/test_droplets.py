@@ -237,7 +237,7 @@ def test_cache_holds_the_raw_result_and_flush_cache_refreshes_it(inventory, do_a
               'cache_connection': str(tmp_path / 'cache'), 'cache_timeout': 600}
     first = inventory(config)
     assert do_api.log.count() == 1
-    cached = json.loads(next((tmp_path / 'cache').iterdir()).read_text())
+    cached = json.loads(raw_cache_file(tmp_path / 'cache').read_text())
     if isinstance(cached, dict):  # ansible-core 2.19 wraps the serialised value
         cached = json.loads(cached['__payload__'])
     assert [d['id'] for d in cached] == sorted(first_id for first_id in do_api.store.table('droplets'))
@@ -246,6 +246,95 @@ def test_cache_holds_the_raw_result_and_flush_cache_refreshes_it(inventory, do_a
     assert do_api.log.count() == 1 and second.hostvars == first.hostvars
     third = inventory(config, '--list', '--export', '--flush-cache')
     assert do_api.log.count() == 2 and len(third.hostvars) == 4
+
+
+def raw_cache_file(directory):
+    """The cache entry with the raw API result (the built hosts have their own, ending in _hosts)."""
+    return next(path for path in directory.iterdir() if not path.name.endswith('_hosts'))
+
+
+def cache_config(tmp_path, **options):
+    return dict({'cache': True, 'cache_plugin': 'ansible.builtin.jsonfile',
+                 'cache_connection': str(tmp_path / 'cache'), 'cache_timeout': 600}, **options)
+
+
+def source_of_hosts(result):
+    """Where the plugin's -vv timer says the hosts came from: API, cached hosts or cached API result."""
+    return result.stdout.split(' s (', 1)[1].split(')', 1)[0] if ' s (' in result.stdout else result.stderr
+
+
+def _json_of(result):
+    """The inventory without the -vv lines ansible-inventory prints before it."""
+    return plain(json.loads(result.stdout[result.stdout.index('{'):]))
+
+
+def test_a_cached_run_uses_the_built_hosts_and_gives_the_same_inventory(inventory, do_api, tmp_path):
+    do_api.seed_droplets(300)  # repeated names, and droplets without a public address: both warnings
+    options = {'connect_fallback': False}
+    uncached = inventory(options)
+    first = inventory(cache_config(tmp_path, **options), '--list', '--export', '-vv')
+    second = inventory(cache_config(tmp_path, **options), '--list', '--export', '-vv')
+    assert do_api.log.count() == 2 * 2  # two pages for the uncached run, two to fill the cache
+    assert (source_of_hosts(first), source_of_hosts(second)) == ('API', 'cached hosts')
+    assert _json_of(second) == _json_of(first) == uncached.inventory
+    for warning in ('share a host name with another droplet', 'left out: no address'):
+        assert warning in first.stderr and warning in second.stderr
+
+
+def test_changed_options_build_the_hosts_again_from_the_cached_api_result(inventory, do_api, tmp_path):
+    do_api.seed_droplets(20)
+    inventory(cache_config(tmp_path))
+    raw = raw_cache_file(tmp_path / 'cache')
+    written = raw.stat().st_mtime_ns
+    changed = {'hostvars_prefix': 'droplet_', 'tag_groups': False, 'hostnames': ['name-id']}
+    cached = inventory(cache_config(tmp_path, **changed), '--list', '--export', '-vv')
+    assert do_api.log.count() == 1 and source_of_hosts(cached) == 'cached API result'
+    assert _json_of(cached) == inventory(changed).inventory
+    # Not stored: that would write the raw result again and keep it beyond cache_timeout.
+    assert raw.stat().st_mtime_ns == written
+    assert source_of_hosts(inventory(cache_config(tmp_path), '--list', '--export', '-vv')) == 'cached hosts'
+
+
+def test_filters_are_evaluated_on_every_run_even_from_cached_hosts(inventory, do_api, tmp_path):
+    add(do_api.store, [make_droplet(1, 'small'), make_droplet(2, 'big')])
+    do_api.store.table('droplets')[2]['memory'] = 8192
+    assert set(inventory(cache_config(tmp_path)).hostvars) == {'small', 'big'}
+    result = inventory(cache_config(tmp_path, filters=['do_memory >= 8192']), '--list', '--export', '-vv')
+    assert source_of_hosts(result) == 'cached hosts' and set(_json_of(result)['_meta']['hostvars']) == {'big'}
+
+
+def test_hostname_expressions_keep_the_built_hosts_out_of_the_cache(inventory, do_api, tmp_path):
+    """An expression may use a lookup (ansible-core 2.19 allows them), whose result must not be frozen."""
+    add(do_api.store, [make_droplet(1, 'web', region=('fra1', 'Frankfurt 1'))])
+    config = cache_config(tmp_path, hostnames=["do_name ~ '.' ~ do_region.slug"])
+    assert list(inventory(config).hostvars) == ['web.fra1']
+    assert [path.name for path in (tmp_path / 'cache').iterdir()] == [raw_cache_file(tmp_path / 'cache').name]
+    cached = inventory(config, '--list', '--export', '-vv')
+    assert source_of_hosts(cached) == 'cached API result' and list(_json_of(cached)['_meta']['hostvars']) == ['web.fra1']
+    assert do_api.log.count() == 1
+
+
+def test_flush_cache_refreshes_the_built_hosts_too(inventory, do_api, tmp_path):
+    do_api.seed_droplets(2, without_public_every=0, without_private_every=0)
+    inventory(cache_config(tmp_path))
+    do_api.seed_droplets(1, seed=1, first_id=999)
+    assert len(inventory(cache_config(tmp_path)).hostvars) == 2
+    assert len(inventory(cache_config(tmp_path), '--list', '--export', '--flush-cache').hostvars) == 3
+    assert len(inventory(cache_config(tmp_path)).hostvars) == 3 and do_api.log.count() == 2
+
+
+def test_values_from_cached_hosts_are_never_templated(inventory, do_api, tmp_path):
+    marker = tmp_path / 'executed'
+    evil = "{{ lookup('ansible.builtin.pipe', 'touch %s') }}" % marker
+    droplet = make_droplet(1, evil)
+    droplet['tags'] = ['evil']
+    add(do_api.store, [droplet])
+    inventory(cache_config(tmp_path))
+    result = inventory(cache_config(tmp_path), 'tag_evil', '-m', 'ansible.builtin.debug', '-a', 'var=do_name',
+                       '-vv', command='ansible')
+    assert result.rc == 0, result.stdout + result.stderr
+    assert 'cached hosts' in result.stdout and evil in result.stdout
+    assert not marker.exists()
 
 
 def test_cache_off_reads_the_api_every_time(inventory, do_api):
