@@ -8,6 +8,11 @@ and variables our plugin produced from a local JSON file: no network, no templat
 else is what a user pays: a fresh `ansible-inventory --list` or `ansible all --list-hosts` process.
 Prints wall time, CPU time and peak memory per run, the ratios, the requests in any 60 s, and
 whether the targets of issue 3 are met. Nothing is asserted: the machine's load moves wall times.
+
+Plugin time, for the cached run: the plugin's parse() less the time ansible-core's inventory calls
+take to store the hosts, variables and groups, both from the plugin's -vv timer. That storing is
+what the floor measures (about 6 s for 10,000 hosts with ansible-core 2.19, which copies every value
+it is given), and what every plugin pays for the same inventory.
 """
 
 import argparse
@@ -137,10 +142,30 @@ def community_installed(env):
     return 'community.digitalocean.digitalocean' in found.stdout
 
 
-def plugin_seconds(output):
-    """A plugin's own timer (-vv): (reading, building the hosts) in seconds."""
-    match = re.search(r'(?:droplets|hosts) read in ([\d.]+) s, hosts built in ([\d.]+) s', output)
-    return (float(match.group(1)), float(match.group(2))) if match else (float('nan'), float('nan'))
+class Timer:
+    """A plugin's own -vv timer: seconds reading, seconds building the hosts and, of those, seconds
+    inside ansible-core's inventory calls (add_host, set_variable, add_group, add_child)."""
+
+    PATTERN = re.compile(r'(?:droplets|hosts) read in ([\d.]+) s(?: \(([^)]*)\))?, hosts built in ([\d.]+) s'
+                         r'(?: \(([\d.]+) s of it ansible-core)?')
+
+    def __init__(self, output):
+        match = self.PATTERN.search(output)
+        nan = float('nan')
+        self.read, self.source, self.built, self.core = (
+            (float(match.group(1)), match.group(2) or '', float(match.group(3)), float(match.group(4) or nan))
+            if match else (nan, '', nan, nan))
+
+    @property
+    def parse(self):
+        """All of parse() after reading the configuration."""
+        return self.read + self.built
+
+    @property
+    def plugin(self):
+        """parse() less what ansible-core takes to store the hosts, variables and groups: the part
+        a plugin can make faster. The floor pays that part too."""
+        return self.parse - self.core
 
 
 def inventory_list(source):
@@ -191,12 +216,12 @@ def report(results):
     for name, measured in results.items():
         print('%-26s %9.2f %9.2f %10.0f %9d %13d' % (name, measured.wall, measured.cpu, measured.peak_mib,
                                                      measured.requests, measured.most_per_minute))
-    read, built = plugin_seconds(results['ours cached --list-hosts'].output)
-    _floor_fetched, floor_built = plugin_seconds(results['floor --list-hosts'].output)
-    own = read + built - floor_built
-    print('\ncached run, plugin time (its -vv timer): %.2f s (read %.2f s + hosts built %.2f s);'
-          '\nthe floor stores the same hosts and variables in %.2f s (ansible-core), so the plugin\'s own time'
-          ' is %.2f s' % (read + built, read, built, floor_built, own))
+    cached = Timer(results['ours cached --list-hosts'].output)
+    floor = Timer(results['floor --list-hosts'].output)
+    print('\ncached run (%s): parse() %.2f s = read %.2f s + hosts built %.2f s, of which ansible-core storing'
+          ' the hosts %.2f s;\nplugin time (parse() less ansible-core storing the hosts) %.2f s. The floor stores'
+          ' the same hosts in %.2f s.' % (cached.source, cached.parse, cached.read, cached.built, cached.core,
+                                          cached.plugin, floor.built))
 
     def ratio(slow, fast, key):
         return getattr(results[slow], key) / getattr(results[fast], key)
@@ -211,9 +236,9 @@ def report(results):
         values = [ratio(slow, fast, 'wall'), ratio(slow, fast, 'cpu')]
         met = ['yes' if (value <= target if sense == '<=' else value >= target) else 'NO' for value in values]
         print('%-32s %8.2f %8.2f  %-10s %s, %s' % (name, values[0], values[1], '%s %s' % (sense, target), met[0], met[1]))
-    for name, value in (('cached, plugin own time s', own), ('cached, incl. ansible-core s', read + built)):
-        met = 'yes' if value <= TARGETS['cached_plugin_s'] else 'NO'
-        print('%-32s %8.2f %8s  %-10s %s' % (name, value, '', '<= %s' % TARGETS['cached_plugin_s'], met))
+    met = 'yes' if cached.plugin <= TARGETS['cached_plugin_s'] else 'NO'
+    print('%-32s %8.2f %8s  %-10s %s' % ('cached, plugin time s', cached.plugin, '', '<= %s' % TARGETS['cached_plugin_s'],
+                                         met))
     most = max(measured.most_per_minute for measured in results.values())
     print('%-32s %8d %8s  %-10s %s' % ('requests in any 60 s', most, '', '<= 250', 'yes' if most <= 250 else 'NO'))
     print('\nWall times follow the machine\'s load (load average now %s); CPU times much less so.'
