@@ -22,9 +22,13 @@ run() {
   fi
 }
 
+# The recap lines of the last play, without Molecule's colours and frame, joined again where
+# Molecule wrapped them.
 last_recap() {
-  awk '/PLAY RECAP/ {buf=""; on=1; next} on && NF==0 {on=0} on {buf=buf $0 "\n"} END {printf "%s", buf}' "$log" |
-    sed 's/^[^a-z]*\(lab-\)/\1/'
+  sed -E 's/\x1b\[[0-9;]*m//g; s/^[[:space:]]*│ ?//' "$log" |
+    awk '/PLAY RECAP/ {buf=""; on=1; next} on && /^[[:space:]]*[*]+[[:space:]]*$/ {next} on && !/[a-z]/ {on=0} on {buf=buf $0 "\n"} END {printf "%s", buf}' |
+    awk '/^lab-/ {if (line) print line; line=$0; next} {line=line " " $0} END {if (line) print line}' |
+    tr -s ' ' | sed 's/^/  /'
 }
 
 droplet_health() {

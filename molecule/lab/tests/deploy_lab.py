@@ -4,6 +4,7 @@ every answer's status and X-Release, and runs of playbooks/deploy.yml against th
 import http.client
 import json
 import os
+import re
 import shutil
 import subprocess
 import threading
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 
 import lab
 
+RECAP_LINE = re.compile(r"^(\S+)\s*:\s*((?:\w+=\d+\s*)+)$", re.MULTILINE)
 DEPLOY_PLAYBOOK = lab.REPO_ROOT / "playbooks" / "deploy.yml"
 REFERENCE_APP = lab.REPO_ROOT / "examples" / "agentc2-reference"
 APP_CURRENT = "/srv/agentc2/app/current"
@@ -119,26 +121,27 @@ def lb_check_vars(settings):
     }
 
 
+def deploy_environment():
+    """ansible-playbook's environment for a deploy: plain output, and pipelining (one connection per
+    task instead of three or four), as a real inventory would configure it for SSH."""
+    return {**os.environ, "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0", "ANSIBLE_PIPELINING": "True"}
+
+
 def run_deploy(version, settings, *options, **extra_vars):
     """ansible-playbook playbooks/deploy.yml against the lab; returns its output and duration."""
     extra = {"app_version": version, **lb_check_vars(settings), **extra_vars}
     command = ["ansible-playbook", "-i", lab.lab_inventory(), str(DEPLOY_PLAYBOOK),
                "-e", json.dumps(extra), *options]
     started = time.monotonic()
-    result = subprocess.run(command, capture_output=True, text=True, check=False,
-                            env={**os.environ, "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0"})
+    result = subprocess.run(command, capture_output=True, text=True, check=False, env=deploy_environment())
     return DeployRun(result.returncode, result.stdout + result.stderr, started, time.monotonic())
 
 
 def recap(output):
     """{host: {ok: n, changed: n, failed: n, ...}} from the PLAY RECAP of a run."""
     hosts = {}
-    lines = output.split("PLAY RECAP")[-1].splitlines()[1:]
-    for line in lines:
-        if ":" not in line or "=" not in line:
-            continue
-        host, counts = line.split(":", 1)
-        hosts[host.strip()] = {k: int(v) for k, v in (item.split("=") for item in counts.split())}
+    for host, counts in RECAP_LINE.findall(output.split("PLAY RECAP")[-1]):
+        hosts[host] = {key: int(value) for key, value in (item.split("=") for item in counts.split())}
     return hosts
 
 

@@ -2,14 +2,11 @@
 
 Each test starts from whatever the lab serves now (another test may have deployed before it) and
 leaves every droplet serving and in the load balancer. The deploys use the load balancer's fast
-checks (fast_lb: 2 s / 3 / 3) and tell deploy.yml so; the last test uses the architecture's own
-10 s / 3 / 3 and prints the ratio to the floor those thresholds impose."""
+checks (fast_lb: 2 s / 3 / 3) and tell deploy.yml so. The deploy with the architecture's own
+10 s / 3 / 3 checks and its ratio to the floor those checks impose is a benchmark:
+`make bench-deploy` (bench/deploy_ratio.py)."""
 
-import json
-import subprocess
-import sys
 import time
-
 
 import deploy_lab
 import lab
@@ -112,28 +109,3 @@ def test_deploying_the_served_release_again_changes_nothing(fast_lb):
     assert run.returncode == 0, run.output[-6000:]
     recap = deploy_lab.recap(run.output)
     assert all(recap[droplet]["changed"] == 0 for droplet in lab.DROPLETS), recap
-
-
-def test_deploy_ratio_with_the_architectures_checks(seed_lb, fast_lb):
-    """With 10 s / 3 / 3 the deploy of two droplets may take 1.25x the thresholds' own floor."""
-    version = deploy_lab.unique_version("2.0.0-seed")
-    bench = lab.REPO_ROOT / "bench" / "deploy_ratio.py"
-    try:
-        with deploy_lab.OpenLoopLoad(rate=LOAD_RATE) as load:
-            result = subprocess.run([sys.executable, str(bench), "-i", lab.lab_inventory(),
-                                     "--version", version, "--droplets", str(len(lab.DROPLETS))],
-                                    capture_output=True, text=True, check=False)
-            time.sleep(2)
-    finally:
-        # The other lab tests expect the fast checks of the session.
-        lab.configure_lb(**fast_lb)
-    assert result.returncode == 0, result.stdout + result.stderr[-6000:]
-    figures = json.loads(result.stdout.strip().splitlines()[-1])
-    title = f"deploy {seed_lb['interval']} s/{seed_lb['rise']}/{seed_lb['fall']}"
-    lab.record_figure(title, "deploy duration", figures["deploy_s"], "s")
-    lab.record_figure(title, "floor (drain + re-admission) x 2", figures["floor_s"], "s")
-    lab.record_figure(title, "ratio (target <= 1.25)", figures["ratio"], "x")
-    lab.record_figure(title, "failed requests", f"{len(load.failures())}/{len(load.answers)}", "req")
-    print(f"\n{title}: {json.dumps(figures)}")
-    assert_no_failed_requests(load)
-    assert served_releases() == {droplet: version for droplet in lab.DROPLETS}
