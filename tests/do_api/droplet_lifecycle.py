@@ -10,6 +10,8 @@ with the time and the droplet's tags at that moment, so tests can prove an order
 Like the API, a new droplet is ``new`` and turns ``active`` a moment later (the delay is
 ``store.table('config')['droplet_boot_seconds']``, 0.3 s unless set), and actions are
 ``in-progress`` before ``completed``. Invalid input is answered 422 with DigitalOcean's body.
+``store.table('config')['public_ipv4_pool']``, a list of addresses, gives new droplets those public
+addresses in turn (the lab maps the droplets scale.yml creates onto its containers this way).
 """
 
 import re
@@ -95,6 +97,7 @@ def create_droplet(request):
         droplet['vpc_uuid'] = body['vpc_uuid']
     if not body.get('ipv6'):
         droplet['networks']['v6'] = []
+    use_pooled_public_address(store, droplet)
     with store.lock:
         store.table(TABLE)[droplet_id] = droplet
         record(store, 'create', droplet)
@@ -109,6 +112,19 @@ def create_droplet(request):
     later(store, 'droplet_boot_seconds', 0.3, boot)
     return 202, {'droplet': droplet, 'links': {'actions': [{'id': action['id'], 'rel': 'create',
                                                             'href': '%s/actions/%d' % (request.base_url, action['id'])}]}}
+
+
+def use_pooled_public_address(store, droplet):
+    """Give a new droplet the next address of the ``public_ipv4_pool`` setting, if one is left, so
+    that a test can map the droplets it creates onto machines it runs (the lab's containers)."""
+    with store.lock:
+        pool = store.table('config').get('public_ipv4_pool') or []
+        if not pool:
+            return
+        address = pool.pop(0)
+    for network in droplet['networks']['v4']:
+        if network['type'] == 'public':
+            network['ip_address'] = address
 
 
 def droplet_or_404(request):
