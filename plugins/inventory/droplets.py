@@ -21,6 +21,8 @@ description:
     O(attributes) as host variables prefixed with O(hostvars_prefix). Values from the API are unsafe,
     they are never evaluated as templates.
   - The cache holds the raw API result, so O(cache_timeout), C(--flush-cache) and any cache plugin work.
+    Its key is made from the inventory file's path, O(tag_name) and O(api_base_url) (never the token), so
+    changing what is asked of the API reads the API again.
     Next to it, under the same key followed by C(_hosts), the cache holds the hosts built from that result
     and the options that shaped them; a cached run with the same options reads only these, half the size,
     and builds nothing again. O(filters), O(compose), O(groups) and O(keyed_groups) are evaluated on every
@@ -92,6 +94,12 @@ options:
       - V(name), V(id), V(name-id) (C(<name>-<id>), unique by construction), V(public_ipv4),
         V(private_ipv4), or a Jinja2 expression evaluated against the droplet's host variables,
         for example V(do_name ~ '.' ~ do_region.slug).
+      - A host name has only the characters DigitalOcean allows in a droplet name, letters, digits,
+        C(.) and C(-). A value with any other character (for example Jinja2 delimiters in a name from a
+        misbehaving API, which older ansible-core versions would evaluate in the host name) is skipped
+        with a warning naming the droplet id, and the next preference is tried.
+      - When no preference gives a usable value, the host is named C(<name>-<id>), or by its id alone
+        when the name is not usable either.
     type: list
     elements: str
     default: [name]
@@ -168,6 +176,7 @@ compose:
   ansible_user: "'root'"
 """
 
+import hashlib
 import json
 import re
 import time
@@ -199,10 +208,16 @@ HOSTNAME_KEYWORDS = ('name', 'id', 'name-id', 'public_ipv4', 'private_ipv4')
 RECIPE_OPTIONS = ('statuses', 'regions', 'vpc_uuid', 'connect_with', 'connect_fallback', 'hostnames', 'hostvars_prefix',
                   'attributes', 'tag_groups', 'tag_group_prefix', 'tag_group_separator', 'region_groups',
                   'region_group_prefix')
+# The options that change what the API returns: part of the cache key, so that a changed query is not
+# answered from the cache. Never the token: a cache is not a place for secrets.
+QUERY_OPTIONS = ('tag_name', 'api_base_url')
 # Part of the recipe: a release that builds hosts differently must not use hosts cached by an older one.
-BUILT_HOSTS_FORMAT = 1
+BUILT_HOSTS_FORMAT = 2
 BUILT_HOSTS_KEY_SUFFIX = '_hosts'
 UNSAFE_GROUP_CHARS = re.compile(r'[^A-Za-z0-9_]')
+# What DigitalOcean allows in a droplet name. Anything else came from a misbehaving API (or an expression
+# gone wrong); ansible-core before 2.19 templates host names, so "{{" in one would be executed.
+HOST_NAME = re.compile(r'[A-Za-z0-9.-]+')
 WARNING_EXAMPLES = 10
 
 
@@ -242,7 +257,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         with the options that shaped them, so that a cached run with the same options skips decoding
         the raw result (twice as large with the default attributes) and building the hosts again.
         """
-        raw_key = self.get_cache_key(path)
+        raw_key = self._raw_cache_key(path)
+        # Derived from the raw key, so the built hosts are found only next to the raw result they came from.
         built_key = raw_key + BUILT_HOSTS_KEY_SUFFIX
         recipe = self._recipe()
         if self.get_option('cache') and cache:
@@ -263,6 +279,17 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             self._cache[raw_key] = droplets
         return built, 'API'
 
+    def _raw_cache_key(self, path):
+        """The path's key and a digest of the query: the same file with another tag_name or API is another
+        result. A digest, so that the key stays a short file name for any cache plugin."""
+        query = {name: self.get_option(name) for name in QUERY_OPTIONS}
+        query['api_base_url'] = self._base_url()
+        digest = hashlib.sha256(json.dumps(query, sort_keys=True).encode('utf-8')).hexdigest()[:12]
+        return '%s_%s' % (self.get_cache_key(path), digest)
+
+    def _base_url(self):
+        return self.get_option('api_base_url') or DEFAULT_BASE_URL
+
     def _recipe(self):
         """The options that shape the built hosts, as one comparable string."""
         recipe = {name: self.get_option(name) for name in RECIPE_OPTIONS}
@@ -276,7 +303,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def _fetch(self):
         client = DigitalOceanClient(
             self._token(),
-            base_url=self.get_option('api_base_url') or DEFAULT_BASE_URL,
+            base_url=self._base_url(),
             timeout=self.get_option('timeout'),
             validate_certs=self.get_option('validate_certs'),
             max_retries=self.get_option('max_retries'),
@@ -306,8 +333,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def _build(self, droplets, recipe):
         """Every selected droplet as [host name, host variables, built-in groups], by id, with what to warn
         about; plain JSON data, so that the cache can hold it."""
+        _refuse_ids_that_are_not_numbers(droplets)
         selected = sorted((droplet for droplet in droplets if self._selected(droplet)), key=lambda d: d['id'])
-        names, renamed = self._hostnames(selected)
+        names, renamed, skipped = self._hostnames(selected)
         hosts, unreachable = [], []
         for droplet in selected:
             hostvars = self._hostvars(droplet)
@@ -316,7 +344,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 continue
             hosts.append([names[droplet['id']], hostvars, list(self._builtin_groups(droplet))])
         return {'recipe': recipe, 'droplets': len(droplets), 'hosts': hosts, 'renamed': renamed,
-                'unreachable': unreachable}
+                'skipped': skipped, 'unreachable': unreachable}
 
     def _selected(self, droplet):
         """The server-independent filters: statuses, regions, VPC."""
@@ -327,24 +355,39 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def _hostnames(self, droplets):
         """droplet id -> host name, unique: the lowest id keeps a repeated name, the others get -<id>;
-        and the renamings. The droplets come sorted by id."""
-        names, taken, renamed = {}, set(), []
+        the renamings; and the droplets whose unusable names were skipped. The droplets come sorted by id."""
+        names, taken, renamed, skipped = {}, set(), [], []
         for droplet in droplets:
-            name = self._preferred_name(droplet)
+            name, unusable = self._preferred_name(droplet)
+            if unusable:
+                skipped.append('id %s: %s -> %s' % (droplet['id'], ', '.join(unusable), name))
             if name in taken:
                 unique = '%s-%s' % (name, droplet['id'])
                 renamed.append('%s -> %s' % (name, unique))
                 name = unique
             taken.add(name)
             names[droplet['id']] = name
-        return names, renamed
+        return names, renamed, skipped
 
     def _preferred_name(self, droplet):
+        """The first usable name in the hostnames preferences, and the unusable ones skipped on the way
+        (repr: they may hold anything, control characters too)."""
+        unusable = []
         for preference in self.get_option('hostnames'):
             name = self._name_from(preference, droplet)
-            if name:
-                return to_native(name)
-        return '%s-%s' % (droplet.get('name') or 'droplet', droplet['id'])
+            if not name:
+                continue
+            name = to_native(name)
+            if _usable_host_name(name):
+                return name, unusable
+            unusable.append(repr(name))
+        return self._last_resort_name(droplet), unusable
+
+    @staticmethod
+    def _last_resort_name(droplet):
+        """<name>-<id>, or the id alone when the name is not usable: every droplet gets a host name."""
+        named = '%s-%s' % (droplet.get('name') or 'droplet', droplet['id'])
+        return named if _usable_host_name(named) else str(droplet['id'])
 
     def _name_from(self, preference, droplet):
         if preference == 'name':
@@ -396,7 +439,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def _populate(self, built):
         """Add the built hosts that pass the filters; the seconds spent in ansible-core storing them."""
-        self._warn_about(built['renamed'], built['unreachable'])
+        self._warn_about(built['renamed'], built['skipped'], built['unreachable'])
         stored_in = 0.0
         for name, hostvars, groups in built['hosts']:
             hostvars = _untrusted(hostvars)
@@ -408,7 +451,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             self._construct(name, hostvars)
         return stored_in
 
-    def _warn_about(self, renamed, unreachable):
+    def _warn_about(self, renamed, skipped, unreachable):
+        if skipped:
+            self.display.warning('%d droplet(s) got a value from hostnames that is not a valid host name (only '
+                                 'letters, digits, "." and "-"); it was skipped: %s' % (len(skipped), _examples(skipped)))
         if renamed:
             self.display.warning('%d droplet(s) share a host name with another droplet and were renamed: %s'
                                  % (len(renamed), _examples(renamed)))
@@ -460,6 +506,19 @@ def _addresses(droplet):
             found.setdefault('public_ipv6', entry.get('ip_address'))
     found['name'] = droplet.get('name')
     return found
+
+
+def _refuse_ids_that_are_not_numbers(droplets):
+    """Ids name hosts when nothing else can (and make repeated names unique), so they must be usable too;
+    DigitalOcean's are integers, anything else means the API cannot be trusted with the inventory."""
+    wrong = [repr(droplet.get('id')) for droplet in droplets if not isinstance(droplet.get('id'), int)]
+    if wrong:
+        raise AnsibleParserError('DigitalOcean API: %d droplet(s) with an id that is not a number: %s'
+                                 % (len(wrong), _examples(wrong)))
+
+
+def _usable_host_name(name):
+    return HOST_NAME.fullmatch(name) is not None
 
 
 def _untrusted(hostvars):

@@ -35,6 +35,11 @@ class Run:
         self.stderr = completed.stderr
 
     @property
+    def messages(self):
+        """stderr on one line: ansible-core before 2.19 wraps warnings."""
+        return ' '.join(self.stderr.split())
+
+    @property
     def inventory(self):
         return plain(json.loads(self.stdout))
 
@@ -131,6 +136,52 @@ def test_repeated_names_are_made_unique_deterministically(inventory, do_api):
 def test_hostnames_preferences(inventory, do_api, hostnames, expected):
     add(do_api.store, [make_droplet(7, 'web-1', public=False, region=('ams3', 'Amsterdam 3'))])
     assert list(inventory({'hostnames': hostnames}).hostvars) == [expected]
+
+
+EVIL_NAME = "{{ lookup('ansible.builtin.pipe', 'touch %s') }}"
+
+
+@pytest.mark.parametrize('hostnames, expected, valid', [
+    (['name'], '1', 'web'),  # neither the name nor <name>-<id>: the id
+    (['name', 'private_ipv4'], '10.0.0.1', 'web'),
+    (['name-id', 'name'], '1', 'web-2'),
+    # A legitimate expression, but its result for this droplet is not a host name.
+    (["do_name ~ '.' ~ do_region.slug"], '1', 'web.nyc1'),
+])
+def test_a_name_that_is_not_a_host_name_is_skipped_with_a_warning(inventory, do_api, tmp_path, hostnames, expected,
+                                                                  valid):
+    """Older ansible-core versions template host names: a name from a hostile API must never become one."""
+    marker = tmp_path / 'executed'
+    add(do_api.store, [make_droplet(1, EVIL_NAME % marker), make_droplet(2, 'web')])
+    result = inventory({'hostnames': hostnames})
+    assert result.rc == 0, result.stderr
+    assert sorted(result.hostvars) == sorted([expected, valid])
+    assert result.hostvars[expected]['do_name'] == EVIL_NAME % marker
+    assert '1 droplet(s) got a value from hostnames that is not a valid host name' in result.messages
+    assert 'id 1:' in result.messages and '-> %s' % expected in result.messages
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize('name', ['web_1', 'web 1', 'web{1}', 'wéb'])
+def test_characters_digitalocean_does_not_allow_in_names_fall_back_to_the_id(inventory, do_api, name):
+    add(do_api.store, [make_droplet(5, name)])
+    result = inventory()
+    assert list(result.hostvars) == ['5'] and result.hostvars['5']['do_name'] == name
+    assert 'id 5: %r -> 5' % name in result.messages
+
+
+def test_a_repeated_id_fallback_is_made_unique_like_any_repeated_name(inventory, do_api):
+    add(do_api.store, [make_droplet(3, 'web{3}'), make_droplet(1, '3')])
+    assert {name: host['do_id'] for name, host in inventory().hostvars.items()} == {'3': 1, '3-3': 3}
+
+
+def test_a_droplet_id_that_is_not_a_number_is_a_clear_error(inventory, do_api):
+    droplet = make_droplet(1, 'web')
+    droplet['id'] = EVIL_NAME % 'x'
+    add(do_api.store, [droplet])
+    result = inventory()
+    assert result.rc != 0 and 'Traceback' not in result.stderr
+    assert '1 droplet(s) with an id that is not a number' in result.messages
 
 
 # -- addresses ---------------------------------------------------------------------------------
@@ -335,6 +386,38 @@ def test_values_from_cached_hosts_are_never_templated(inventory, do_api, tmp_pat
     assert result.rc == 0, result.stdout + result.stderr
     assert 'cached hosts' in result.stdout and evil in result.stdout
     assert not marker.exists()
+
+
+def test_a_changed_tag_name_reads_the_api_and_each_query_keeps_its_own_cache(inventory, do_api, tmp_path):
+    add(do_api.store, [make_droplet(1, 'web'), make_droplet(2, 'db')])
+    do_api.store.table('droplets')[1]['tags'] = ['role:web']
+    do_api.store.table('droplets')[2]['tags'] = ['role:db']
+    web = inventory(cache_config(tmp_path, tag_name='role:web'))
+    db = inventory(cache_config(tmp_path, tag_name='role:db'), '--list', '--export', '-vv')
+    assert list(web.hostvars) == ['web'] and list(_json_of(db)['_meta']['hostvars']) == ['db']
+    assert source_of_hosts(db) == 'API' and do_api.log.count() == 2
+    # Back to the first query: its own entries, raw result and hosts together, not the other query's.
+    again = inventory(cache_config(tmp_path, tag_name='role:web'), '--list', '--export', '-vv')
+    assert source_of_hosts(again) == 'cached hosts' and list(_json_of(again)['_meta']['hostvars']) == ['web']
+    assert do_api.log.count() == 2
+    names = sorted(path.name for path in (tmp_path / 'cache').iterdir())
+    assert len(names) == 4 and all(name[:-len('_hosts')] in names for name in names if name.endswith('_hosts'))
+
+
+def test_a_changed_api_base_url_reads_that_api(inventory, do_api, do_api_factory, tmp_path):
+    other = do_api_factory()
+    add(do_api.store, [make_droplet(1, 'here')])
+    add(other.store, [make_droplet(2, 'there')])
+    assert list(inventory(cache_config(tmp_path)).hostvars) == ['here']
+    moved = inventory(cache_config(tmp_path, api_base_url=other.url))
+    assert list(moved.hostvars) == ['there'] and other.log.count() == 1
+
+
+def test_the_token_is_in_no_cache_key_or_entry(inventory, do_api, tmp_path):
+    do_api.seed_droplets(3)
+    inventory(cache_config(tmp_path))
+    for entry in (tmp_path / 'cache').iterdir():
+        assert do_api.token not in entry.name and do_api.token not in entry.read_text()
 
 
 def test_cache_off_reads_the_api_every_time(inventory, do_api):
