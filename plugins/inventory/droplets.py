@@ -94,10 +94,11 @@ options:
       - V(name), V(id), V(name-id) (C(<name>-<id>), unique by construction), V(public_ipv4),
         V(private_ipv4), or a Jinja2 expression evaluated against the droplet's host variables,
         for example V(do_name ~ '.' ~ do_region.slug).
-      - A host name has only the characters DigitalOcean allows in a droplet name, letters, digits,
-        C(.) and C(-). A value with any other character (for example Jinja2 delimiters in a name from a
-        misbehaving API, which older ansible-core versions would evaluate in the host name) is skipped
-        with a warning naming the droplet id, and the next preference is tried.
+      - A host name has only letters, digits, C(.), C(-) (what DigitalOcean allows in a droplet
+        name) and C(_) (which an expression may add). A value with any other character (for example
+        Jinja2 delimiters in a name from a misbehaving API, which older ansible-core versions would
+        evaluate in the host name) is skipped with a warning naming the droplet id, and the next
+        preference is tried.
       - When no preference gives a usable value, the host is named C(<name>-<id>), or by its id alone
         when the name is not usable either.
     type: list
@@ -217,7 +218,7 @@ BUILT_HOSTS_KEY_SUFFIX = '_hosts'
 UNSAFE_GROUP_CHARS = re.compile(r'[^A-Za-z0-9_]')
 # What DigitalOcean allows in a droplet name. Anything else came from a misbehaving API (or an expression
 # gone wrong); ansible-core before 2.19 templates host names, so "{{" in one would be executed.
-HOST_NAME = re.compile(r'[A-Za-z0-9.-]+')
+HOST_NAME = re.compile(r'[A-Za-z0-9._-]+')
 WARNING_EXAMPLES = 10
 
 
@@ -454,7 +455,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def _warn_about(self, renamed, skipped, unreachable):
         if skipped:
             self.display.warning('%d droplet(s) got a value from hostnames that is not a valid host name (only '
-                                 'letters, digits, "." and "-"); it was skipped: %s' % (len(skipped), _examples(skipped)))
+                                 'letters, digits, ".", "-" and "_"); it was skipped: %s' % (len(skipped), _examples(skipped)))
         if renamed:
             self.display.warning('%d droplet(s) share a host name with another droplet and were renamed: %s'
                                  % (len(renamed), _examples(renamed)))
