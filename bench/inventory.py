@@ -95,10 +95,13 @@ def environment(work, api, enabled):
 def write_sources(work, api):
     """Equivalent configurations: ansible_host from the public IPv4, groups from tags and regions,
     the same attributes under the same prefix."""
+    # community.digitalocean sets no address variables beside the attributes: neither do we here.
     ours = work / 'bench.droplets.yml'
-    ours.write_text(json.dumps({'plugin': 'agentc2.platform.droplets', 'attributes': ATTRIBUTES}))
+    ours.write_text(json.dumps({'plugin': 'agentc2.platform.droplets', 'attributes': ATTRIBUTES,
+                                'address_variables': False}))
     cached = work / 'cached.droplets.yml'
-    cached.write_text(json.dumps({'plugin': 'agentc2.platform.droplets', 'attributes': ATTRIBUTES, 'cache': True,
+    cached.write_text(json.dumps({'plugin': 'agentc2.platform.droplets', 'attributes': ATTRIBUTES,
+                                  'address_variables': False, 'cache': True,
                                   'cache_plugin': 'ansible.builtin.jsonfile',
                                   'cache_connection': str(work / 'cache'), 'cache_timeout': 3600}))
     community = work / 'bench.digitalocean.yml'

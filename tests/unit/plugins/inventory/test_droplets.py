@@ -94,6 +94,14 @@ def test_one_droplet_becomes_a_host_with_address_groups_and_variables(inventory,
     assert all('web-1' in result.group('tag_' + tag.replace(':', '_')) for tag in host['do_tags'])
 
 
+def test_address_variables_off_sets_only_the_attributes_and_ansible_host(inventory, do_api):
+    add(do_api.store, [make_droplet(7, 'web-1', region=('fra1', 'Frankfurt 1'))])
+    host = inventory({'address_variables': False}).hostvars['web-1']
+    assert host['ansible_host'] == '203.0.0.7'
+    assert not {'do_public_ipv4', 'do_private_ipv4', 'do_public_ipv6'} & set(host)
+    assert 'do_networks' in host
+
+
 @pytest.mark.parametrize('count', [200, 201])
 def test_page_boundaries_lose_no_droplet(inventory, do_api, count):
     created = do_api.seed_droplets(count, duplicate_every=0, without_public_every=0, without_private_every=0)
@@ -268,12 +276,18 @@ def test_compose_groups_and_keyed_groups(inventory, do_api):
 
 # -- safety ------------------------------------------------------------------------------------
 
-def test_values_from_the_api_are_never_templated(inventory, do_api, tmp_path):
+def add_evil_droplet(do_api, tmp_path):
+    """A droplet tagged evil whose name would create the returned marker file if it were templated."""
     marker = tmp_path / 'executed'
-    evil = "{{ lookup('ansible.builtin.pipe', 'touch %s') }}" % marker
+    evil = EVIL_NAME % marker
     droplet = make_droplet(1, evil)
     droplet['tags'] = ['evil']
     add(do_api.store, [droplet])
+    return marker, evil
+
+
+def test_values_from_the_api_are_never_templated(inventory, do_api, tmp_path):
+    marker, evil = add_evil_droplet(do_api, tmp_path)
     result = inventory(None, 'tag_evil', '-m', 'ansible.builtin.debug', '-a', 'var=do_name', command='ansible')
     assert result.rc == 0, result.stdout + result.stderr
     assert evil in result.stdout
@@ -375,11 +389,7 @@ def test_flush_cache_refreshes_the_built_hosts_too(inventory, do_api, tmp_path):
 
 
 def test_values_from_cached_hosts_are_never_templated(inventory, do_api, tmp_path):
-    marker = tmp_path / 'executed'
-    evil = "{{ lookup('ansible.builtin.pipe', 'touch %s') }}" % marker
-    droplet = make_droplet(1, evil)
-    droplet['tags'] = ['evil']
-    add(do_api.store, [droplet])
+    marker, evil = add_evil_droplet(do_api, tmp_path)
     inventory(cache_config(tmp_path))
     result = inventory(cache_config(tmp_path), 'tag_evil', '-m', 'ansible.builtin.debug', '-a', 'var=do_name',
                        '-vv', command='ansible')
