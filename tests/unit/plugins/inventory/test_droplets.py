@@ -2,6 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The inventory plugin, run the way users run it (ansible-inventory, ansible) against the API double."""
 
+import gc
 import json
 import os
 import pathlib
@@ -11,6 +12,7 @@ import sys
 import pytest
 import yaml
 
+from ansible_collections.agentc2.platform.plugins.inventory.droplets import _cyclic_gc_paused
 from ansible_collections.agentc2.platform.tests.do_api.droplets import add, make_droplet
 
 REPO = pathlib.Path(__file__).resolve().parents[4]
@@ -527,3 +529,18 @@ def test_https_with_validate_certs_off(inventory, do_api_tls):
     tls_env = {'DIGITALOCEAN_API_URL': do_api_tls.url, 'DIGITALOCEAN_TOKEN': do_api_tls.token}
     result = inventory({'validate_certs': False}, env=tls_env)
     assert list(result.hostvars) == ['tls'], result.stderr
+
+
+# -- the garbage collector -------------------------------------------------------------------
+
+@pytest.mark.parametrize('enabled', [True, False])
+def test_the_collector_is_paused_while_hosts_are_built_and_restored_after_an_error(enabled):
+    (gc.enable if enabled else gc.disable)()
+    try:
+        with pytest.raises(RuntimeError):
+            with _cyclic_gc_paused():
+                assert not gc.isenabled()
+                raise RuntimeError('a failing API read')
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()
